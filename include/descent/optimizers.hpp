@@ -1,0 +1,38 @@
+#pragma once
+/// Readable optimizer names: a rule combined with a scalar, a schedule and regularizers.
+
+#include "descent/core/optimizer.hpp"
+#include "descent/rules/adagrad.hpp"
+#include "descent/rules/adam.hpp"
+#include "descent/rules/momentum.hpp"
+#include "descent/rules/rmsprop.hpp"
+#include "descent/rules/sgd.hpp"
+#include "descent/schedules/constant.hpp"
+
+namespace descent {
+
+/// Plain gradient step (full-batch GD or minibatch SGD: the gradient decides which).
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using Sgd = Optimizer<Scalar, rules::Sgd, Schedule, Regularizers...>;
+
+/// Heavy-ball momentum with dampening (torch.optim.SGD with momentum).
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using Momentum = Optimizer<Scalar, rules::Momentum, Schedule, Regularizers...>;
+
+/// Nesterov momentum (torch.optim.SGD with nesterov=True).
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using Nesterov = Optimizer<Scalar, rules::Nesterov, Schedule, Regularizers...>;
+
+/// Adam with bias correction; AMSGrad through AdamOptions().amsgrad(true).
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using Adam = Optimizer<Scalar, rules::Adam, Schedule, Regularizers...>;
+
+/// RMSprop, optionally centered and with momentum.
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using RMSprop = Optimizer<Scalar, rules::RMSprop, Schedule, Regularizers...>;
+
+/// Adagrad.
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using Adagrad = Optimizer<Scalar, rules::Adagrad, Schedule, Regularizers...>;
+
+}  // namespace descent

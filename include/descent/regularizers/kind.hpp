@@ -1,0 +1,19 @@
+#pragma once
+/// The regularizer concept: the three ways a regularizer enters the fused update.
+
+namespace descent {
+
+/// Where a regularizer acts in the optimizer's single pass over a block.
+///
+/// A regularizer is a small copyable policy with `static constexpr RegularizerKind kind` and
+/// `template <class P> double penalty(const Eigen::ArrayBase<P>& value) const`, plus, by kind:
+/// - coupled:   `template <class P> auto gradient_term(const Eigen::ArrayBase<P>& value) const`,
+///              an Eigen expression added to the gradient before the rule sees it (L1, L2);
+/// - decoupled: `double decay() const`; the value is scaled by (1 - lr * decay) in the same
+///              statement that applies the rule's update (AdamW's weight decay);
+/// - proximal:  `template <class P> void prox(Eigen::ArrayBase<P>& value, double lr) const`,
+///              applied to the chunk just updated, while it is still in cache (soft-threshold L1).
+/// Blocks registered with `BlockOptions().regularize(false)` skip every regularizer.
+enum class RegularizerKind { coupled, decoupled, proximal };
+
+}  // namespace descent

@@ -1,0 +1,149 @@
+#pragma once
+/// Adam with bias correction of both moments, and its AMSGrad variant.
+
+#include <cmath>
+#include <cstdint>
+
+#include <Eigen/Core>
+
+#include "descent/detail/format.hpp"
+
+namespace descent {
+
+/// Settings of Adam; defaults as torch.optim.Adam.
+class AdamOptions {
+ public:
+  /// `lr`: learning rate (default 1e-3).
+  explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
+  AdamOptions& lr(double value) {
+    lr_ = value;
+    return *this;
+  }
+  double lr() const { return lr_; }
+  /// Decay rates of the first and second moment estimates (default 0.9, 0.999).
+  AdamOptions& betas(double beta1, double beta2) {
+    beta1_ = beta1;
+    beta2_ = beta2;
+    return *this;
+  }
+  double beta1() const { return beta1_; }
+  double beta2() const { return beta2_; }
+  /// Added to the bias-corrected sqrt(v) (default 1e-8).
+  AdamOptions& eps(double value) {
+    eps_ = value;
+    return *this;
+  }
+  double eps() const { return eps_; }
+  /// Use the running maximum of v (Reddi et al., 2018) (default false).
+  AdamOptions& amsgrad(bool value) {
+    amsgrad_ = value;
+    return *this;
+  }
+  bool amsgrad() const { return amsgrad_; }
+
+ private:
+  double lr_;
+  double beta1_ = 0.9;
+  double beta2_ = 0.999;
+  double eps_ = 1e-8;
+  bool amsgrad_ = false;
+};
+
+namespace rules {
+
+/// Adam (Kingma & Ba, 2015), in torch.optim.Adam's form; t is the block's update count:
+///   m <- b1 * m + (1 - b1) * g
+///   v <- b2 * v + (1 - b2) * g^2
+///   AMSGrad (Reddi et al., 2018):  v_max <- max(v_max, v), used in place of v below
+///   p <- p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+class Adam {
+ public:
+  using Options = AdamOptions;
+  static constexpr const char* name = "Adam";
+  /// Settings that decide which state arrays exist; fixed once blocks are registered.
+  static constexpr const char* structural_settings = "amsgrad";
+
+  template <class Scalar>
+  struct State {
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> exp_avg;
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> exp_avg_sq;
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> max_exp_avg_sq;  ///< empty unless AMSGrad
+    std::int64_t steps = 0;
+    template <class Self, class F>
+    static void visit(Self& self, F&& f) {
+      f("exp_avg", self.exp_avg);
+      f("exp_avg_sq", self.exp_avg_sq);
+      f("max_exp_avg_sq", self.max_exp_avg_sq);
+    }
+  };
+
+  template <class Scalar>
+  struct Kernel {
+    State<Scalar>& state;
+    Scalar beta1, one_minus_beta1, beta2, one_minus_beta2;
+    Scalar step_size;             ///< lr / (1 - b1^t)
+    Scalar bias_correction2_sqrt;  ///< sqrt(1 - b2^t)
+    Scalar eps;
+    Scalar keep;
+    bool amsgrad;
+
+    template <class P, class G>
+    void operator()(P& p, const G& g, Eigen::Index begin) const {
+      const Eigen::Index n = p.size();
+      auto m = state.exp_avg.segment(begin, n);
+      auto v = state.exp_avg_sq.segment(begin, n);
+      m = beta1 * m + one_minus_beta1 * g;
+      v = beta2 * v + one_minus_beta2 * g.square();
+      if (amsgrad) {
+        auto v_max = state.max_exp_avg_sq.segment(begin, n);
+        v_max = v_max.max(v);
+        p = p * keep - step_size * m / (v_max.sqrt() / bias_correction2_sqrt + eps);
+      } else {
+        p = p * keep - step_size * m / (v.sqrt() / bias_correction2_sqrt + eps);
+      }
+    }
+  };
+
+  explicit Adam(const Options& options) : options_(options) {
+    detail::require_non_negative(name, "lr", options.lr());
+    detail::require_unit_interval(name, "beta1", options.beta1());
+    detail::require_unit_interval(name, "beta2", options.beta2());
+    detail::require_non_negative(name, "eps", options.eps());
+  }
+  const Options& options() const { return options_; }
+  /// AMSGrad adds a state array, so it cannot be switched once blocks are registered.
+  bool same_structure(const Options& other) const {
+    return other.amsgrad() == options_.amsgrad();
+  }
+
+  template <class Scalar>
+  State<Scalar> init(Eigen::Index size) const {
+    State<Scalar> state;
+    state.exp_avg.setZero(size);
+    state.exp_avg_sq.setZero(size);
+    if (options_.amsgrad()) state.max_exp_avg_sq.setZero(size);
+    return state;
+  }
+  template <class Scalar>
+  Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {
+    const double t = double(state.steps);
+    const double bias_correction1 = 1.0 - std::pow(options_.beta1(), t);
+    const double bias_correction2 = 1.0 - std::pow(options_.beta2(), t);
+    return {state,
+            Scalar(options_.beta1()),
+            Scalar(1.0 - options_.beta1()),
+            Scalar(options_.beta2()),
+            Scalar(1.0 - options_.beta2()),
+            Scalar(lr / bias_correction1),
+            Scalar(std::sqrt(bias_correction2)),
+            Scalar(options_.eps()),
+            Scalar(keep),
+            options_.amsgrad()};
+  }
+
+ private:
+  Options options_;
+};
+
+}  // namespace rules
+}  // namespace descent

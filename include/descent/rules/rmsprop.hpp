@@ -1,0 +1,154 @@
+#pragma once
+/// RMSprop, with optional momentum and the centered variant, as torch.optim.RMSprop.
+
+#include <cstdint>
+
+#include <Eigen/Core>
+
+#include "descent/detail/format.hpp"
+
+namespace descent {
+
+/// Settings of RMSprop; defaults as torch.optim.RMSprop.
+class RMSpropOptions {
+ public:
+  /// `lr`: learning rate (default 1e-2).
+  explicit RMSpropOptions(double lr = 1e-2) : lr_(lr) {}
+  RMSpropOptions& lr(double value) {
+    lr_ = value;
+    return *this;
+  }
+  double lr() const { return lr_; }
+  /// Smoothing constant of the squared-gradient average (default 0.99).
+  RMSpropOptions& alpha(double value) {
+    alpha_ = value;
+    return *this;
+  }
+  double alpha() const { return alpha_; }
+  /// Added to the root of the average (default 1e-8).
+  RMSpropOptions& eps(double value) {
+    eps_ = value;
+    return *this;
+  }
+  double eps() const { return eps_; }
+  /// Momentum of the step buffer (default 0: no buffer).
+  RMSpropOptions& momentum(double value) {
+    momentum_ = value;
+    return *this;
+  }
+  double momentum() const { return momentum_; }
+  /// Normalize by the estimated variance instead of the raw second moment (default false).
+  RMSpropOptions& centered(bool value) {
+    centered_ = value;
+    return *this;
+  }
+  bool centered() const { return centered_; }
+
+ private:
+  double lr_;
+  double alpha_ = 0.99;
+  double eps_ = 1e-8;
+  double momentum_ = 0.0;
+  bool centered_ = false;
+};
+
+namespace rules {
+
+/// RMSprop (Hinton, Lecture 6e; centered form from Graves, 2013), as torch.optim.RMSprop:
+///   s <- alpha * s + (1 - alpha) * g^2
+///   centered:  a <- alpha * a + (1 - alpha) * g,  d = sqrt(s - a^2) + eps;  else d = sqrt(s) + eps
+///   momentum > 0:  b <- mu * b + g / d,  p <- p - lr * b;  else p <- p - lr * g / d
+/// One deliberate difference: s - a^2 is clamped at 0, so rounding cannot produce sqrt(<0) = NaN.
+class RMSprop {
+ public:
+  using Options = RMSpropOptions;
+  static constexpr const char* name = "RMSprop";
+  /// Settings that decide which state arrays exist; fixed once blocks are registered.
+  static constexpr const char* structural_settings = "centered, momentum on or off";
+
+  template <class Scalar>
+  struct State {
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> square_avg;
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> grad_avg;         ///< empty unless centered
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> momentum_buffer;  ///< empty unless momentum > 0
+    std::int64_t steps = 0;
+    template <class Self, class F>
+    static void visit(Self& self, F&& f) {
+      f("square_avg", self.square_avg);
+      f("grad_avg", self.grad_avg);
+      f("momentum_buffer", self.momentum_buffer);
+    }
+  };
+
+  template <class Scalar>
+  struct Kernel {
+    State<Scalar>& state;
+    Scalar lr, keep, alpha, one_minus_alpha, eps, mu;
+    bool centered;
+
+    template <class P, class G>
+    void operator()(P& p, const G& g, Eigen::Index begin) const {
+      const Eigen::Index n = p.size();
+      auto s = state.square_avg.segment(begin, n);
+      s = alpha * s + one_minus_alpha * g.square();
+      if (centered) {
+        auto a = state.grad_avg.segment(begin, n);
+        a = alpha * a + one_minus_alpha * g;
+        update(p, g, (s - a.square()).max(Scalar(0)).sqrt() + eps, begin);
+      } else {
+        update(p, g, s.sqrt() + eps, begin);
+      }
+    }
+
+    template <class P, class G, class D>
+    void update(P& p, const G& g, const D& denominator, Eigen::Index begin) const {
+      if (mu > Scalar(0)) {
+        auto b = state.momentum_buffer.segment(begin, p.size());
+        b = mu * b + g / denominator;
+        p = p * keep - lr * b;
+      } else {
+        p = p * keep - lr * g / denominator;
+      }
+    }
+  };
+
+  explicit RMSprop(const Options& options) : options_(options) {
+    detail::require_non_negative(name, "lr", options.lr());
+    detail::require_unit_interval(name, "alpha", options.alpha());
+    detail::require_non_negative(name, "eps", options.eps());
+    detail::require_non_negative(name, "momentum", options.momentum());
+  }
+  const Options& options() const { return options_; }
+  /// Centering and a momentum buffer add state arrays: they cannot be switched on or off once
+  /// blocks are registered (changing a non-zero momentum's value is fine).
+  bool same_structure(const Options& other) const {
+    return other.centered() == options_.centered() &&
+           (other.momentum() > 0.0) == (options_.momentum() > 0.0);
+  }
+
+  template <class Scalar>
+  State<Scalar> init(Eigen::Index size) const {
+    State<Scalar> state;
+    state.square_avg.setZero(size);
+    if (options_.centered()) state.grad_avg.setZero(size);
+    if (options_.momentum() > 0.0) state.momentum_buffer.setZero(size);
+    return state;
+  }
+  template <class Scalar>
+  Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {
+    return {state,
+            Scalar(lr),
+            Scalar(keep),
+            Scalar(options_.alpha()),
+            Scalar(1.0 - options_.alpha()),
+            Scalar(options_.eps()),
+            Scalar(options_.momentum()),
+            options_.centered()};
+  }
+
+ private:
+  Options options_;
+};
+
+}  // namespace rules
+}  // namespace descent
