@@ -1,9 +1,11 @@
 #pragma once
-/// Optimizer<Scalar, Rule, Schedule, Regularizers...>: owns the per-block state of a rule and
+/// Optimizer<Scalar, Rule, Schedule, Policies...>: owns the per-block state of a rule and
 /// updates the user's registered parameters in place, one fused pass per block.
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -16,23 +18,34 @@
 #include "descent/core/block.hpp"
 #include "descent/core/block_options.hpp"
 #include "descent/core/chunks.hpp"
+#include "descent/core/policy_kind.hpp"
+#include "descent/core/policy_pack.hpp"
 #include "descent/detail/format.hpp"
-#include "descent/regularizers/kind.hpp"
+#include "descent/gradients/check_finite.hpp"
 #include "descent/schedules/constant.hpp"
 
 namespace descent {
 
 /// An optimizer: a rule (the math), a schedule (the learning rate of step t) and a pack of
-/// regularizers, over blocks registered by name.
+/// policies (regularizers, gradient clipping, a non-finite check, weight averaging), over
+/// blocks registered by name.
 ///
 /// Ownership: the user owns parameters and gradients; the optimizer keeps views (see Block).
 /// Threads: one optimizer must not be used from two threads at once; optimizers over disjoint
 /// parameters are independent and may step concurrently. There is no global state.
 /// Errors: every failing call throws before changing anything (strong guarantee).
-template <class Scalar, class Rule, class Schedule = Constant, class... Regularizers>
+template <class Scalar, class Rule, class Schedule = Constant, class... Policies>
 class Optimizer {
   static_assert(std::is_same<Scalar, float>::value || std::is_same<Scalar, double>::value,
                 "descent: Scalar must be float or double");
+  static constexpr bool kHasRegularizers = (is_regularizer(Policies::kind) || ... || false);
+  static constexpr std::size_t kNormClips = detail::count_kind<PolicyKind::norm_clip, Policies...>;
+  static constexpr std::size_t kFiniteChecks =
+      detail::count_kind<PolicyKind::finite_check, Policies...>;
+  static constexpr std::size_t kAverages = detail::count_kind<PolicyKind::average, Policies...>;
+  static constexpr bool kHasPrepass = kNormClips + kFiniteChecks > 0;
+  static_assert(kFiniteChecks <= 1, "descent: at most one CheckFinite policy per optimizer");
+  static_assert(kAverages <= 1, "descent: at most one averaging policy (Ema or Polyak)");
 
  public:
   using scalar_type = Scalar;
@@ -40,11 +53,12 @@ class Optimizer {
   using schedule_type = Schedule;
   using Options = typename Rule::Options;
   using State = typename Rule::template State<Scalar>;
+  using Array = Eigen::Array<Scalar, Eigen::Dynamic, 1>;
 
   /// Validates `options` (std::invalid_argument naming the setting and value).
   explicit Optimizer(const Options& options = Options(), Schedule schedule = Schedule(),
-                     Regularizers... regularizers)
-      : rule_(options), schedule_(std::move(schedule)), regularizers_(std::move(regularizers)...) {}
+                     Policies... policies)
+      : rule_(options), schedule_(std::move(schedule)), policies_(std::move(policies)...) {}
 
   /// Registers `value` (a Matrix, Array, vector, Map or Ref over contiguous storage) under
   /// `name`, with `gradient` of the same shape; allocates the block's state now, once.
@@ -53,42 +67,41 @@ class Optimizer {
            const BlockOptions& options = BlockOptions()) {
     Block<Scalar> block =
         detail::make_block<Scalar>(Rule::name, std::move(name), value, gradient, options);
-    const std::string who = std::string(Rule::name) + ": block \"" + block.name() + "\"";
-    for (const Entry& other : entries_) {
-      if (other.block.name() == block.name()) {
-        throw std::invalid_argument(who + ": a block with this name is already registered");
-      }
-      if (detail::overlaps<Scalar>(block.value().data(), block.size(),
-                                   other.block.value().data(), other.block.size())) {
-        throw std::invalid_argument(who + ": parameter storage overlaps the parameter of block \"" +
-                                    other.block.name() + "\"");
-      }
-      if (detail::overlaps<Scalar>(block.gradient().data(), block.size(),
-                                   other.block.value().data(), other.block.size()) ||
-          detail::overlaps<Scalar>(block.value().data(), block.size(),
-                                   other.block.gradient().data(), other.block.size())) {
-        throw std::invalid_argument(who + ": storage aliases the parameter or gradient of block \"" +
-                                    other.block.name() + "\"");
-      }
-    }
-    State state = rule_.template init<Scalar>(block.size());
-    entries_.push_back(Entry{std::move(block), std::move(state)});
+    for (const Entry& other : entries_) check_distinct(block, other.block);
+    Entry entry{std::move(block), rule_.template init<Scalar>(value.size()), Array(), 0, 0.0};
+    if constexpr (kAverages > 0) entry.average = entry.block.value();
+    entries_.push_back(std::move(entry));
   }
 
   /// One optimization step over every block: reads each gradient, writes each parameter and the
-  /// rule's state in one pass, allocates nothing. Every block's update count advances by one.
-  void step() {
+  /// rule's state in one pass, allocates nothing; every block's update count advances by one.
+  /// Returns false when a CheckFinite(NonFinite::skip) policy skipped the step.
+  bool step() {
+    if constexpr (kAverages > 0) {
+      if (averages_swapped_) {
+        throw std::logic_error(std::string(Rule::name) +
+                               ": step() while the averages are swapped in; call "
+                               "swap_averages() again first");
+      }
+    }
+    double global_scale = 1.0;
+    if constexpr (kHasPrepass) {
+      if (!measure_gradients()) return false;
+      global_scale = clip_scale<true>(last_gradient_norm_);
+    }
     const double lr = schedule_.lr(rule_.options().lr(), step_count_);
     for (Entry& entry : entries_) {
       const double block_lr = lr * entry.block.options().lr_multiplier();
+      const double scale = global_scale * clip_scale<false>(entry.gradient_norm);
       ++entry.state.steps;
-      if (sizeof...(Regularizers) > 0 && entry.block.options().regularize()) {
-        update<true>(entry, block_lr);
+      if (kHasRegularizers && entry.block.options().regularize()) {
+        update<true>(entry, block_lr, Scalar(scale));
       } else {
-        update<false>(entry, block_lr);
+        update<false>(entry, block_lr, Scalar(scale));
       }
     }
     ++step_count_;
+    return true;
   }
 
   /// Sets every registered gradient to zero.
@@ -96,8 +109,13 @@ class Optimizer {
     for (Entry& entry : entries_) entry.block.gradient().setZero();
   }
 
-  /// Completed steps (t in the schedule contract).
+  /// Completed steps (t in the schedule contract); skipped steps do not count.
   std::int64_t step_count() const { return step_count_; }
+  /// Steps skipped by CheckFinite(NonFinite::skip).
+  std::int64_t skipped_steps() const { return skipped_steps_; }
+  /// L2 norm of all gradients measured by the last step's read pass (NaN before any, or when
+  /// no policy needs that pass); the value torch.nn.utils.clip_grad_norm_ returns.
+  double last_gradient_norm() const { return last_gradient_norm_; }
   /// The learning rate the next step uses (schedule applied, before block multipliers).
   double lr() const { return schedule_.lr(rule_.options().lr(), step_count_); }
   /// The configured (base) learning rate the schedule scales.
@@ -123,7 +141,7 @@ class Optimizer {
 
   Schedule& schedule() { return schedule_; }
   const Schedule& schedule() const { return schedule_; }
-  const std::tuple<Regularizers...>& regularizers() const { return regularizers_; }
+  const std::tuple<Policies...>& policies() const { return policies_; }
 
   std::size_t num_blocks() const { return entries_.size(); }
   const Block<Scalar>& block(std::size_t index) const { return entries_.at(index).block; }
@@ -141,18 +159,56 @@ class Optimizer {
   double penalty() const {
     double total = 0.0;
     for (const Entry& entry : entries_) {
-      if (!entry.block.options().regularize()) continue;
-      std::apply([&](const auto&... r) { ((total += r.penalty(entry.block.value())), ...); },
-                 regularizers_);
+      if (entry.block.options().regularize()) {
+        total += detail::total_penalty(policies_, entry.block.value());
+      }
     }
     return total;
   }
+
+  /// The averaged values of a block (needs an Ema or Polyak policy).
+  const Array& average(const std::string& name) const {
+    static_assert(kAverages > 0, "descent: average() needs an Ema or Polyak policy");
+    return find(name).average;
+  }
+  /// Steps averaged into a block's average so far.
+  std::int64_t averaged_steps(const std::string& name) const { return find(name).average_count; }
+  /// Exchanges every block's values with its average (evaluate the averaged model), and back on
+  /// the next call. step() refuses to run while the averages are swapped in.
+  void swap_averages() {
+    static_assert(kAverages > 0, "descent: swap_averages() needs an Ema or Polyak policy");
+    for (Entry& entry : entries_) entry.block.value().swap(entry.average);
+    averages_swapped_ = !averages_swapped_;
+  }
+  bool averages_swapped() const { return averages_swapped_; }
 
  private:
   struct Entry {
     Block<Scalar> block;
     State state;
+    Array average;                   // empty without an averaging policy
+    std::int64_t average_count = 0;  // steps averaged into `average`
+    double gradient_norm = 0.0;      // measured by the read pass, when there is one
   };
+
+  void check_distinct(const Block<Scalar>& block, const Block<Scalar>& other) const {
+    const std::string who = std::string(Rule::name) + ": block \"" + block.name() + "\"";
+    if (other.name() == block.name()) {
+      throw std::invalid_argument(who + ": a block with this name is already registered");
+    }
+    if (detail::overlaps<Scalar>(block.value().data(), block.size(), other.value().data(),
+                                 other.size())) {
+      throw std::invalid_argument(who + ": parameter storage overlaps the parameter of block \"" +
+                                  other.name() + "\"");
+    }
+    if (detail::overlaps<Scalar>(block.gradient().data(), block.size(), other.value().data(),
+                                 other.size()) ||
+        detail::overlaps<Scalar>(block.value().data(), block.size(), other.gradient().data(),
+                                 other.size())) {
+      throw std::invalid_argument(who + ": storage aliases the parameter or gradient of block \"" +
+                                  other.name() + "\"");
+    }
+  }
 
   Entry& find(const std::string& name) {
     for (Entry& entry : entries_) {
@@ -164,67 +220,128 @@ class Optimizer {
     return const_cast<Optimizer*>(this)->find(name);
   }
 
-  // The product of (1 - lr * decay) over the decoupled regularizers.
-  double decoupled_keep(double lr) const {
-    double keep = 1.0;
-    std::apply(
-        [&](const auto&... r) {
-          ((keep *= decay_factor(r, lr)), ...);
-        },
-        regularizers_);
-    return keep;
-  }
-  template <class R>
-  static double decay_factor(const R& r, double lr) {
-    if constexpr (R::kind == RegularizerKind::decoupled) {
-      return 1.0 - lr * r.decay();
-    } else {
-      return 1.0;
+  // The read pass: every block's gradient norm and the global norm, and the non-finite policy.
+  // Returns false when the step is to be skipped; throws NonFiniteGradient on "raise".
+  bool measure_gradients() {
+    double total = 0.0;
+    const Entry* non_finite = nullptr;
+    for (Entry& entry : entries_) {
+      const auto& g = entry.block.gradient();
+      double squared = double(g.square().sum());
+      if (!std::isfinite(squared)) {
+        if (g.allFinite()) {
+          squared = std::pow(double(g.matrix().stableNorm()), 2.0);  // overflow, not NaN/Inf
+        } else if (non_finite == nullptr) {
+          non_finite = &entry;
+        }
+      }
+      entry.gradient_norm = std::sqrt(squared);
+      total += squared;
     }
+    last_gradient_norm_ = std::sqrt(total);
+    if constexpr (kFiniteChecks > 0) {
+      if (non_finite != nullptr) {
+        const auto& check =
+            std::get<detail::index_of_kind<PolicyKind::finite_check, Policies...>()>(policies_);
+        if (check.action() == NonFinite::raise) throw_non_finite(*non_finite);
+        if (check.action() == NonFinite::skip) {
+          ++skipped_steps_;
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
-  // g + the coupled regularizers' terms of p, as one Eigen expression (never stored).
-  template <class G, class P>
-  static G with_terms(const G& g, const P& /*p*/) {
-    return g;
-  }
-  template <class G, class P, class R, class... Rest>
-  static auto with_terms(const G& g, const P& p, const R& r, const Rest&... rest) {
-    if constexpr (R::kind == RegularizerKind::coupled) {
-      return with_terms(g + r.gradient_term(p), p, rest...);
-    } else {
-      return with_terms(g, p, rest...);
-    }
+  [[noreturn]] void throw_non_finite(const Entry& entry) const {
+    const auto& g = entry.block.gradient();
+    Eigen::Index index = 0;
+    while (index < g.size() && std::isfinite(g[index])) ++index;
+    throw NonFiniteGradient(std::string(Rule::name) + ": gradient of block \"" +
+                            entry.block.name() + "\" is not finite at step " +
+                            std::to_string(step_count_ + 1) + " (element " +
+                            std::to_string(index) + " is " +
+                            detail::format_value(double(g[index])) + ")");
   }
 
+  // The product of the clip factors of the norm clips that are global (or per block).
+  template <bool Global>
+  double clip_scale(double norm) const {
+    double scale = 1.0;
+    std::apply([&](const auto&... policy) { ((scale *= clip_factor<Global>(policy, norm)), ...); },
+               policies_);
+    return scale;
+  }
+  template <bool Global, class P>
+  static double clip_factor(const P& policy, double norm) {
+    if constexpr (P::kind == PolicyKind::norm_clip) {
+      if constexpr (P::global == Global) return policy.scale(norm);
+    }
+    return 1.0;
+  }
+
+  // The fused pass over one block, chunk by chunk: gradient transforms and clipping, coupled
+  // terms, the rule with decoupled decay, proximal steps, then the average.
   template <bool Regularized>
-  void update(Entry& entry, double lr) {
-    const double keep = Regularized ? decoupled_keep(lr) : 1.0;
+  void update(Entry& entry, double lr, Scalar clip) {
+    const double keep = Regularized ? detail::decoupled_keep(policies_, lr) : 1.0;
     const auto kernel = rule_.kernel(entry.state, lr, keep);
     FlatView<Scalar>& value = entry.block.value();
     FlatView<Scalar>& gradient = entry.block.gradient();
+    const bool averaging = kAverages > 0 && step_count_ >= average_start();
     for_each_chunk<Scalar>(entry.block.size(), [&](Eigen::Index begin, Eigen::Index length) {
       auto p = value.segment(begin, length);
-      const auto g = gradient.segment(begin, length);
-      if constexpr (Regularized) {
-        std::apply([&](const auto&... r) { kernel(p, with_terms(g, p, r...), begin); },
-                   regularizers_);
-        std::apply([&](const auto&... r) { (prox(r, p, lr), ...); }, regularizers_);
-      } else {
-        kernel(p, g, begin);
+      std::apply(
+          [&](const auto&... policy) {
+            const auto raw = gradient.segment(begin, length);
+            if constexpr (kNormClips > 0) {
+              run_kernel<Regularized>(kernel, p, detail::transformed(raw * clip, policy...), begin);
+            } else {
+              run_kernel<Regularized>(kernel, p, detail::transformed(raw, policy...), begin);
+            }
+          },
+          policies_);
+      if constexpr (Regularized) detail::apply_proximal(policies_, p, lr);
+      if constexpr (kAverages > 0) {
+        if (averaging) {
+          auto a = entry.average.segment(begin, length);
+          average_policy().update(a, p, entry.average_count);
+        }
       }
     });
+    if (averaging) ++entry.average_count;
   }
-  template <class R, class P>
-  static void prox(const R& r, P& p, double lr) {
-    if constexpr (R::kind == RegularizerKind::proximal) r.prox(p, lr);
+
+  template <bool Regularized, class Kernel, class P, class G>
+  void run_kernel(const Kernel& kernel, P& p, const G& g, Eigen::Index begin) const {
+    if constexpr (Regularized) {
+      std::apply(
+          [&](const auto&... policy) { kernel(p, detail::with_coupled_terms(g, p, policy...), begin); },
+          policies_);
+    } else {
+      kernel(p, g, begin);
+    }
+  }
+
+  const auto& average_policy() const {
+    return std::get<detail::index_of_kind<PolicyKind::average, Policies...>()>(policies_);
+  }
+  std::int64_t average_start() const {
+    if constexpr (kAverages > 0) {
+      return average_policy().start();
+    } else {
+      return 0;
+    }
   }
 
   Rule rule_;
   Schedule schedule_;
-  std::tuple<Regularizers...> regularizers_;
+  std::tuple<Policies...> policies_;
   std::vector<Entry> entries_;
   std::int64_t step_count_ = 0;
+  std::int64_t skipped_steps_ = 0;
+  double last_gradient_norm_ = std::numeric_limits<double>::quiet_NaN();
+  bool averages_swapped_ = false;
 };
 
 }  // namespace descent

@@ -1,6 +1,8 @@
 #pragma once
 /// The regularizer concept: the three ways a regularizer enters the fused update.
 
+#include "descent/core/policy_kind.hpp"
+
 namespace descent {
 
 /// Where a regularizer acts in the optimizer's single pass over a block.
@@ -14,6 +16,6 @@ namespace descent {
 /// - proximal:  `template <class P> void prox(Eigen::ArrayBase<P>& value, double lr) const`,
 ///              applied to the chunk just updated, while it is still in cache (soft-threshold L1).
 /// Blocks registered with `BlockOptions().regularize(false)` skip every regularizer.
-enum class RegularizerKind { coupled, decoupled, proximal };
+using RegularizerKind = PolicyKind;
 
 }  // namespace descent
