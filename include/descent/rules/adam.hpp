@@ -56,6 +56,8 @@ namespace rules {
 ///   v <- b2 * v + (1 - b2) * g^2
 ///   AMSGrad (Reddi et al., 2018):  v_max <- max(v_max, v), used in place of v below
 ///   p <- p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+/// The pass multiplies by 1 / sqrt(1 - b2^t) (computed once per step in double) instead of
+/// dividing, so each element costs one division; results match PyTorch's to rounding.
 class Adam {
  public:
   using Options = AdamOptions;
@@ -82,7 +84,7 @@ class Adam {
     State<Scalar>& state;
     Scalar beta1, one_minus_beta1, beta2, one_minus_beta2;
     Scalar step_size;             ///< lr / (1 - b1^t)
-    Scalar bias_correction2_sqrt;  ///< sqrt(1 - b2^t)
+    Scalar inv_bias_correction2_sqrt;  ///< 1 / sqrt(1 - b2^t), so the pass divides once
     Scalar eps;
     Scalar keep;
     bool amsgrad;
@@ -97,9 +99,9 @@ class Adam {
       if (amsgrad) {
         auto v_max = state.max_exp_avg_sq.segment(begin, n);
         v_max = v_max.max(v);
-        p = p * keep - step_size * m / (v_max.sqrt() / bias_correction2_sqrt + eps);
+        p = p * keep - step_size * m / (v_max.sqrt() * inv_bias_correction2_sqrt + eps);
       } else {
-        p = p * keep - step_size * m / (v.sqrt() / bias_correction2_sqrt + eps);
+        p = p * keep - step_size * m / (v.sqrt() * inv_bias_correction2_sqrt + eps);
       }
     }
   };
@@ -135,7 +137,7 @@ class Adam {
             Scalar(options_.beta2()),
             Scalar(1.0 - options_.beta2()),
             Scalar(lr / bias_correction1),
-            Scalar(std::sqrt(bias_correction2)),
+            Scalar(1.0 / std::sqrt(bias_correction2)),
             Scalar(options_.eps()),
             Scalar(keep),
             options_.amsgrad()};
