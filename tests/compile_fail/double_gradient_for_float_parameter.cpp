@@ -1,0 +1,9 @@
+// expected-error: descent: the block's scalar type differs from the optimizer's Scalar
+#include <descent/descent.hpp>
+
+int main() {
+  Eigen::MatrixXf w = Eigen::MatrixXf::Ones(3, 2);
+  Eigen::MatrixXd dw = Eigen::MatrixXd::Zero(3, 2);
+  descent::Adam<float> opt;
+  opt.add("w", w, dw);
+}
