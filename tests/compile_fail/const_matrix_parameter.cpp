@@ -1,4 +1,4 @@
-// expected-error: descent: a block must
+// expected-error: descent: a block must be writable (not const)
 #include <descent/descent.hpp>
 
 int main() {

@@ -76,3 +76,13 @@ TEST_CASE("The require_* checks name owner, setting, requirement and value", "[c
   CHECK_THROWS_WITH(require_unit_interval("Owner", "z", 1.0), "Owner: z must be in [0, 1), got 1");
   CHECK_THROWS_AS(require_unit_interval("Owner", "z", -1e-300), std::invalid_argument);
 }
+
+TEST_CASE("format_value() writes whole numbers without an exponent when that is shorter",
+          "[core][format]") {
+  using descent::detail::format_value;
+  CHECK(format_value(10.0) == "10");
+  CHECK(format_value(100.0) == "100");
+  CHECK(format_value(120.0) == "120");
+  CHECK(format_value(1500.0) == "1500");
+  CHECK(format_value(1e20) == "1e+20");  // the exponent form is shorter here
+}

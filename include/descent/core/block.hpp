@@ -58,21 +58,40 @@ class Block {
 
 namespace detail {
 
-/// Compile-time requirements on an object registered as a parameter or gradient.
+/// Compile-time requirements on an object registered as a parameter or gradient; true when
+/// all hold (each failure is reported by its own static_assert).
 template <class Scalar, class Object>
-constexpr void check_block_type() {
-  static_assert(std::is_base_of<Eigen::DenseBase<Object>, Object>::value,
-                "descent: a block must be a dense Eigen object (Matrix, Array, Map or Ref)");
-  static_assert(std::is_same<typename Object::Scalar, Scalar>::value,
-                "descent: the block's scalar type differs from the optimizer's Scalar");
-  static_assert((Object::Flags & Eigen::DirectAccessBit) != 0,
-                "descent: a block needs storage of its own; an expression such as W * 2 has none");
-  static_assert((Object::Flags & Eigen::LvalueBit) != 0,
+constexpr bool check_block_type() {
+  static_assert(!std::is_const<Object>::value,
                 "descent: a block must be writable (not const)");
-  static_assert(Object::InnerStrideAtCompileTime == 1 ||
-                    Object::InnerStrideAtCompileTime == Eigen::Dynamic,
-                "descent: a block must be contiguous; a strided view cannot be registered");
+  using Plain = std::remove_const_t<Object>;
+  constexpr bool dense = std::is_base_of<Eigen::DenseBase<Plain>, Plain>::value;
+  static_assert(dense, "descent: a block must be a dense Eigen object (Matrix, Array, Map or Ref)");
+  if constexpr (dense) {
+    static_assert(std::is_same<typename Plain::Scalar, Scalar>::value,
+                  "descent: the block's scalar type differs from the optimizer's Scalar");
+    static_assert((Plain::Flags & Eigen::DirectAccessBit) != 0,
+                  "descent: a block needs storage of its own; an expression such as W * 2 has none");
+    static_assert((Plain::Flags & Eigen::LvalueBit) != 0,
+                  "descent: a block must be writable (not const)");
+    static_assert(Plain::InnerStrideAtCompileTime == 1 ||
+                      Plain::InnerStrideAtCompileTime == Eigen::Dynamic,
+                  "descent: a block must be contiguous; a strided view cannot be registered");
+    return !std::is_const<Object>::value && std::is_same<typename Plain::Scalar, Scalar>::value &&
+           (Plain::Flags & Eigen::DirectAccessBit) != 0 && (Plain::Flags & Eigen::LvalueBit) != 0;
+  } else {
+    return false;
+  }
 }
+
+template <class D>
+std::true_type owns_storage(const Eigen::PlainObjectBase<D>*);
+std::false_type owns_storage(...);
+
+/// True for Matrix and Array (objects that own their storage), false for views (Map, Ref, ...).
+template <class Object>
+constexpr bool is_owning_object =
+    decltype(owns_storage(std::declval<std::remove_reference_t<Object>*>()))::value;
 
 /// True when the object's elements form one contiguous run in memory.
 template <class Object>
@@ -106,8 +125,11 @@ bool overlaps(const Scalar* a, Eigen::Index na, const Scalar* b, Eigen::Index nb
 template <class Scalar, class Value, class Gradient>
 Block<Scalar> make_block(const std::string& owner, std::string name, Value& value,
                          Gradient& gradient, const BlockOptions& options) {
-  check_block_type<Scalar, Value>();
-  check_block_type<Scalar, Gradient>();
+  constexpr bool valid = check_block_type<Scalar, Value>() && check_block_type<Scalar, Gradient>();
+  if constexpr (!valid) {
+    // The static_asserts above have said what is wrong; stop here without further errors.
+    throw std::logic_error("descent: invalid block type");
+  } else {
   const std::string who = owner + ": block \"" + name + "\"";
   if (name.empty()) throw std::invalid_argument(owner + ": block name must not be empty");
   options.validate(who);
@@ -130,6 +152,7 @@ Block<Scalar> make_block(const std::string& owner, std::string name, Value& valu
   }
   return Block<Scalar>(std::move(name), value.data(), gradient.data(), value.rows(),
                        value.cols(), options);
+  }
 }
 
 }  // namespace detail

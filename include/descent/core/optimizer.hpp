@@ -65,6 +65,12 @@ class Optimizer {
   template <class Value, class Gradient>
   void add(std::string name, Value&& value, Gradient&& gradient,
            const BlockOptions& options = BlockOptions()) {
+    static_assert(!(std::is_rvalue_reference<Value&&>::value &&
+                    detail::is_owning_object<Value>) &&
+                      !(std::is_rvalue_reference<Gradient&&>::value &&
+                        detail::is_owning_object<Gradient>),
+                  "descent: a temporary Matrix or Array cannot be registered: the optimizer "
+                  "would keep a view of a destroyed object");
     Block<Scalar> block =
         detail::make_block<Scalar>(Rule::name, std::move(name), value, gradient, options);
     for (const Entry& other : entries_) check_distinct(block, other.block);

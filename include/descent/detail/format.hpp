@@ -11,7 +11,7 @@
 
 namespace descent::detail {
 
-/// The shortest decimal text that reads back as exactly `value` ("0.1", "1e-08", "nan").
+/// The shortest decimal text that reads back as exactly `value` ("0.1", "1e-08", "100", "nan").
 inline std::string format_value(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
@@ -20,7 +20,14 @@ inline std::string format_value(double value) {
     std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
     if (std::strtod(buffer, nullptr) == value) break;
   }
-  return buffer;
+  std::string shortest = buffer;
+  // %g switches to an exponent when the precision is below the integer digits ("1e+02");
+  // a whole number written out in full may be shorter.
+  if (value == std::floor(value) && std::fabs(value) < 1e17) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", value);
+    if (std::string(buffer).size() <= shortest.size()) shortest = buffer;
+  }
+  return shortest;
 }
 
 /// "rows x cols" as it appears in messages: "3x2".
