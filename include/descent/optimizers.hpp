@@ -2,6 +2,7 @@
 /// Readable optimizer names: a rule combined with a scalar, a schedule and regularizers.
 
 #include "descent/core/optimizer.hpp"
+#include "descent/regularizers/weight_decay.hpp"
 #include "descent/rules/adagrad.hpp"
 #include "descent/rules/adam.hpp"
 #include "descent/rules/momentum.hpp"
@@ -34,5 +35,13 @@ using RMSprop = Optimizer<Scalar, rules::RMSprop, Schedule, Regularizers...>;
 /// Adagrad.
 template <class Scalar, class Schedule = Constant, class... Regularizers>
 using Adagrad = Optimizer<Scalar, rules::Adagrad, Schedule, Regularizers...>;
+
+/// Adam with decoupled weight decay (torch.optim.AdamW): pass WeightDecay(wd) after the schedule.
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using AdamW = Optimizer<Scalar, rules::Adam, Schedule, WeightDecay, Regularizers...>;
+
+/// Plain gradient step with decoupled weight decay (SGDW, Loshchilov & Hutter, 2019).
+template <class Scalar, class Schedule = Constant, class... Regularizers>
+using SgdW = Optimizer<Scalar, rules::Sgd, Schedule, WeightDecay, Regularizers...>;
 
 }  // namespace descent

@@ -15,6 +15,10 @@ namespace descent {
 ///              statement that applies the rule's update (AdamW's weight decay);
 /// - proximal:  `template <class P> void prox(Eigen::ArrayBase<P>& value, double lr) const`,
 ///              applied to the chunk just updated, while it is still in cache (soft-threshold L1).
+/// Within one step, with lr the block's rate (schedule times lr_multiplier):
+///   g_eff = g + sum of coupled terms;  p <- p * prod(1 - lr * decay) - lr * update(g_eff);
+///   then each proximal step, in pack order. Regularizers: regularizers/regularizers.hpp;
+///   formulas and penalty conventions: docs/regularizers.md.
 /// Blocks registered with `BlockOptions().regularize(false)` skip every regularizer.
 using RegularizerKind = PolicyKind;
 
