@@ -158,3 +158,16 @@ TEMPLATE_TEST_CASE("WeightDecay's penalty is (decay / 2) * sum p^2 by convention
   // 0.25 * (4 + 1 + 0.25) = 1.3125
   CHECK(descent::WeightDecay(0.5).penalty(column<TestType>({2, -1, 0.5})) == 1.3125);
 }
+
+TEST_CASE("AdamW can be built from its options alone, with PyTorch's default decay 1e-2",
+          "[regularizers][weight_decay]") {
+  Eigen::VectorXf p = Eigen::VectorXf::Ones(2), g = Eigen::VectorXf::Zero(2);
+  descent::AdamW<float> opt(descent::AdamOptions(0.1));
+  opt.add("p", p, g);
+  CHECK(std::get<0>(opt.policies()).decay() == 1e-2);
+  opt.step();
+  // zero gradient: only the decay acts, p = 1 * (1 - 0.1 * 0.01) = 0.999
+  CHECK(p[0] == Approx(0.999f));
+  descent::AdamW<double> defaults;
+  CHECK(defaults.base_lr() == 1e-3);
+}

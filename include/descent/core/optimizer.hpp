@@ -60,6 +60,14 @@ class Optimizer {
                      Policies... policies)
       : rule_(options), schedule_(std::move(schedule)), policies_(std::move(policies)...) {}
 
+  /// With policies that all have defaults (AdamW's WeightDecay(1e-2), say), they may be omitted:
+  /// `descent::AdamW<float> opt(descent::AdamOptions(1e-3));`.
+  template <bool HasPolicies = (sizeof...(Policies) > 0),
+            std::enable_if_t<HasPolicies && (std::is_default_constructible<Policies>::value && ...),
+                             int> = 0>
+  explicit Optimizer(const Options& options = Options(), Schedule schedule = Schedule())
+      : Optimizer(options, std::move(schedule), Policies()...) {}
+
   /// Registers `value` (a Matrix, Array, vector, Map or Ref over contiguous storage) under
   /// `name`, with `gradient` of the same shape; allocates the block's state now, once.
   template <class Value, class Gradient>
