@@ -1,0 +1,140 @@
+#pragma once
+// The GAN demo's settings, their defaults, and the command-line parser.
+
+#include <cstdint>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <descent/detail/format.hpp>
+
+namespace gan {
+
+/// Every setting of a run; the defaults are the configuration the README's table measures.
+struct Config {
+  std::string dataset = "ring";
+  std::int64_t steps = 24000;     // generator (and discriminator) updates
+  std::uint64_t seed = 1;
+  std::string optimizer = "adam";  // adam, sgd, momentum, nesterov, rmsprop, adagrad
+  double lr = 1e-3;
+  double beta1 = 0.5, beta2 = 0.999;  // Adam; beta1 is also the momentum of momentum/nesterov
+  std::string schedule = "linear";    // constant, linear, cosine
+  double decay_start = 0.5;           // fraction of the steps after which the rate decays
+  double l2 = 0.0, weight_decay = 0.0;
+  double ema = 0.0;                   // decay of the generator's weight average (0: off)
+  std::int64_t batch = 64;           // samples per step (real and generated each)
+  std::int64_t pack = 4;              // PacGAN: samples per discriminator input
+  double noise = 0.1;                 // instance noise std (in mean spacings) at step 0
+  double noise_end = 0.75;            // fraction of the steps at which it reaches 0
+  double d_gain = 1.0;                // D's inputs are the normalized data times this
+  std::int64_t hidden = 128, latent = 8;
+  std::int64_t eval_samples = 2500;
+  std::string out = "";               // file prefix for CSV/PNG ("" = gan_<dataset>)
+  bool files = true, json = false, progress = true;
+};
+
+/// The --help text.
+inline std::string usage() {
+  return "usage: gan [options]\n"
+         "  --dataset ring|grid    mixture to learn (default ring)\n"
+         "  --steps N              training steps (default 24000)\n"
+         "  --seed S               seed of every random draw (default 1)\n"
+         "  --optimizer NAME       adam|sgd|momentum|nesterov|rmsprop|adagrad (default adam)\n"
+         "  --lr X                 base learning rate, G and D (default 1e-3)\n"
+         "  --beta1 X --beta2 X    Adam betas (default 0.5, 0.999); beta1 = momentum for\n"
+         "                         momentum/nesterov/rmsprop\n"
+         "  --schedule NAME        constant|linear|cosine (default linear: constant, then a\n"
+         "                         linear decay to 0)\n"
+         "  --decay-start F        fraction of the steps where the decay starts (default 0.5)\n"
+         "  --l2 X                 coupled L2 on weights (default 0)\n"
+         "  --weight-decay X       decoupled weight decay on weights (default 0)\n"
+         "  --ema X                generator weight EMA decay, 0 = off (default 0)\n"
+         "  --batch N              samples per step (default 64)\n"
+         "  --pack N               PacGAN packing: samples per D input (default 4)\n"
+         "  --noise X              instance noise std at step 0, in mode spacings (default 0.1)\n"
+         "  --noise-end F          fraction of the steps where the noise reaches 0 (default 0.75)\n"
+         "  --d-gain X             D sees the data (scaled into [-1, 1]) times X (default 1)\n"
+         "  --hidden N --latent N  hidden width (default 128), noise dimension (default 8)\n"
+         "  --out PREFIX           output files PREFIX_samples.csv/.png, PREFIX_losses.csv/.png\n"
+         "                         (default gan_<dataset>)\n"
+         "  --no-files             write no files\n"
+         "  --no-progress          no progress display\n"
+         "  --json                 print one JSON object with the metrics (no progress display)\n"
+         "  --help                 this text\n";
+}
+
+namespace detail {
+inline double parse_double(const std::string& flag, const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(v == v)) {
+    throw std::invalid_argument("gan: " + flag + " expects a number, got \"" + text + "\"");
+  }
+  return v;
+}
+inline std::int64_t parse_int(const std::string& flag, const std::string& text, std::int64_t min) {
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < min) {
+    throw std::invalid_argument("gan: " + flag + " expects an integer >= " + std::to_string(min) +
+                                ", got \"" + text + "\"");
+  }
+  return v;
+}
+inline void require(bool ok, const std::string& flag, const std::string& rule, double v) {
+  if (!ok) {
+    throw std::invalid_argument("gan: " + flag + " must be " + rule + ", got " +
+                                descent::detail::format_value(v));
+  }
+}
+}  // namespace detail
+
+/// Parses the arguments (without the program name); throws std::invalid_argument with a
+/// message naming the flag and value for an unknown flag, a missing value or a bad value.
+/// Returns false when --help was given.
+inline bool parse(const std::vector<std::string>& args, Config& c) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw std::invalid_argument("gan: " + flag + " needs a value");
+      return args[++i];
+    };
+    if (flag == "--help" || flag == "-h") return false;
+    if (flag == "--dataset") c.dataset = value();
+    else if (flag == "--steps") c.steps = detail::parse_int(flag, value(), 1);
+    else if (flag == "--seed") c.seed = std::uint64_t(detail::parse_int(flag, value(), 0));
+    else if (flag == "--optimizer") c.optimizer = value();
+    else if (flag == "--lr") c.lr = detail::parse_double(flag, value());
+    else if (flag == "--beta1") c.beta1 = detail::parse_double(flag, value());
+    else if (flag == "--beta2") c.beta2 = detail::parse_double(flag, value());
+    else if (flag == "--schedule") c.schedule = value();
+    else if (flag == "--decay-start") c.decay_start = detail::parse_double(flag, value());
+    else if (flag == "--l2") c.l2 = detail::parse_double(flag, value());
+    else if (flag == "--weight-decay") c.weight_decay = detail::parse_double(flag, value());
+    else if (flag == "--ema") c.ema = detail::parse_double(flag, value());
+    else if (flag == "--batch") c.batch = detail::parse_int(flag, value(), 1);
+    else if (flag == "--pack") c.pack = detail::parse_int(flag, value(), 1);
+    else if (flag == "--noise") c.noise = detail::parse_double(flag, value());
+    else if (flag == "--noise-end") c.noise_end = detail::parse_double(flag, value());
+    else if (flag == "--d-gain") c.d_gain = detail::parse_double(flag, value());
+    else if (flag == "--hidden") c.hidden = detail::parse_int(flag, value(), 1);
+    else if (flag == "--latent") c.latent = detail::parse_int(flag, value(), 1);
+    else if (flag == "--out") c.out = value();
+    else if (flag == "--no-files") c.files = false;
+    else if (flag == "--no-progress") c.progress = false;
+    else if (flag == "--json") c.json = true;
+    else throw std::invalid_argument("gan: unknown option \"" + flag + "\" (see --help)");
+  }
+  detail::require(c.batch % c.pack == 0, "--batch", "a multiple of --pack", double(c.batch));
+  detail::require(c.decay_start >= 0.0 && c.decay_start < 1.0, "--decay-start", "in [0, 1)",
+                  c.decay_start);
+  detail::require(c.d_gain > 0.0, "--d-gain", "> 0", c.d_gain);
+  detail::require(c.noise >= 0.0, "--noise", ">= 0", c.noise);
+  detail::require(c.noise_end > 0.0 && c.noise_end <= 1.0, "--noise-end", "in (0, 1]",
+                  c.noise_end);
+  if (c.json) c.progress = false;
+  return true;
+}
+
+}  // namespace gan

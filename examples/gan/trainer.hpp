@@ -1,0 +1,177 @@
+#pragma once
+// The GAN demo's training loop: a dense generator and a PacGAN discriminator, trained with a
+// descent optimizer; evaluation of the generator's (averaged) weights on fresh samples.
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <descent/averaging/ema.hpp>
+#include <descent/core/optimizer.hpp>
+#include <descent/nn/losses.hpp>
+#include <descent/nn/mlp.hpp>
+#include <descent/random/rng.hpp>
+#include <descent/regularizers/l2.hpp>
+#include <descent/regularizers/weight_decay.hpp>
+#include <descent/rules/adagrad.hpp>
+#include <descent/rules/adam.hpp>
+#include <descent/rules/momentum.hpp>
+#include <descent/rules/rmsprop.hpp>
+#include <descent/rules/sgd.hpp>
+
+#include "config.hpp"
+#include "mixture.hpp"
+#include "progress.hpp"
+#include "schedule.hpp"
+
+namespace gan {
+
+using Matrix = Eigen::MatrixXf;
+
+/// What a run produced.
+struct Run {
+  Coverage coverage;                   // of the evaluated weights (the EMA when on)
+  Coverage last_coverage;              // of the last weights, on the same latent draws
+  Eigen::Matrix2Xf samples;            // the evaluated samples, in data coordinates
+  std::vector<float> d_loss, g_loss;   // per step
+  double seconds = 0.0;                // training time (evaluation excluded)
+  double steps_per_second = 0.0;
+};
+
+/// The rule's options from the command line's settings.
+template <class Rule>
+typename Rule::Options rule_options(const Config& c) {
+  using namespace descent;
+  if constexpr (std::is_same_v<Rule, rules::Adam>) {
+    return AdamOptions(c.lr).betas(c.beta1, c.beta2);
+  } else if constexpr (std::is_same_v<Rule, rules::Momentum> ||
+                       std::is_same_v<Rule, rules::Nesterov>) {
+    return MomentumOptions(c.lr).momentum(c.beta1);
+  } else if constexpr (std::is_same_v<Rule, rules::RMSprop>) {
+    return RMSpropOptions(c.lr).alpha(c.beta2);
+  } else {
+    return typename Rule::Options(c.lr);
+  }
+}
+
+// Adds noise_std * N(0, 1) to every element of `m` (instance noise, Sønderby et al., 2017).
+inline void add_noise(Matrix& m, double noise_std, descent::Rng& rng) {
+  if (noise_std <= 0.0) return;
+  float* p = m.data();
+  for (Eigen::Index i = 0; i < m.size(); ++i) p[i] += float(noise_std * rng.normal());
+}
+
+/// Trains G and D for c.steps steps with the optimizer `Rule` and evaluates G on
+/// c.eval_samples samples.
+template <class Rule>
+Run train(const Config& c) {
+  const Mixture mixture = mixture_by_name(c.dataset);
+  // Networks see the data divided by `scale` (coordinates within [-1, 1]).
+  const double scale = mixture.means.cwiseAbs().maxCoeff();
+  double spacing = 1e300;  // smallest distance between two means, the unit of --noise
+  for (Eigen::Index i = 0; i < mixture.modes(); ++i) {
+    for (Eigen::Index j = i + 1; j < mixture.modes(); ++j) {
+      spacing = std::min(spacing, (mixture.means.col(i) - mixture.means.col(j)).norm());
+    }
+  }
+  // D sees the normalized data times `gain` (--d-gain, default 1): a larger gain widens the
+  // modes as D's first layer sees them (on the ring, gain 8 made the result worse).
+  const float gain = float(c.d_gain);
+  descent::Rng master(c.seed);
+  descent::Rng init_rng(master.next()), data_rng(master.next()), noise_rng(master.next()),
+      eval_rng(master.next());
+  using descent::nn::Activation;
+  using descent::nn::ActivationKind;
+  const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, 0.2),
+      linear(ActivationKind::identity);
+  const Eigen::Index n = c.batch, m = c.pack, packs = n / m, h = c.hidden;
+  descent::nn::Mlp<float> g({c.latent, h, h, 2}, {relu, relu, linear}, init_rng,
+                            descent::nn::Init::he_uniform);
+  descent::nn::Mlp<float> d({2 * m, h, h, 1}, {leaky, leaky, linear}, init_rng,
+                            descent::nn::Init::he_uniform);
+
+  const std::int64_t decay_start = std::int64_t(c.decay_start * double(c.steps));
+  const Schedule schedule(Schedule::kind_by_name(c.schedule), decay_start, c.steps);
+  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay, descent::Ema>
+      g_opt(rule_options<Rule>(c), schedule, descent::L2(c.l2), descent::WeightDecay(c.weight_decay),
+            descent::Ema(c.ema));
+  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay> d_opt(
+      rule_options<Rule>(c), schedule, descent::L2(c.l2), descent::WeightDecay(c.weight_decay));
+  g.add_to(g_opt, "gen");
+  d.add_to(d_opt, "disc");
+
+  Matrix real(2, n), z(c.latent, n), d_in(2 * m, 2 * packs), fake_in(2 * m, packs);
+  Matrix d_grad, g_grad;
+  Matrix d_targets(1, 2 * packs);
+  d_targets.leftCols(packs).setOnes();  // real packs: 1, generated packs: 0
+  d_targets.rightCols(packs).setZero();
+  Run run;
+  run.d_loss.reserve(std::size_t(c.steps));
+  run.g_loss.reserve(std::size_t(c.steps));
+  Progress progress(c.steps, c.progress);
+  const auto start = std::chrono::steady_clock::now();
+  const double noise_steps = c.noise_end * double(c.steps);
+  for (std::int64_t t = 0; t < c.steps; ++t) {
+    const double noise_std =
+        c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
+    sample(mixture, data_rng, real);
+    real /= float(scale);
+    for (Eigen::Index i = 0; i < z.size(); ++i) z.data()[i] = float(data_rng.normal());
+    const Matrix& fake = g.forward(z);
+    // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows, which
+    // in column-major storage is the same memory seen as 2m x (n / m).
+    d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
+    d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+    add_noise(d_in, gain * noise_std, noise_rng);
+    const double d_loss = descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
+    d.backward(d_grad, descent::nn::Need::parameters);
+    d_opt.step();
+
+    // Non-saturating generator loss: -log D(G(z)), through the updated D.
+    fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+    add_noise(fake_in, gain * noise_std, noise_rng);
+    const double g_loss =
+        descent::nn::bce_with_logits(d.forward(fake_in), Matrix::Ones(1, packs), g_grad);
+    const Matrix& grad_fake = d.backward(g_grad, descent::nn::Need::input);
+    g.backward(gain * Eigen::Map<const Matrix>(grad_fake.data(), 2, n),
+               descent::nn::Need::parameters);
+    g_opt.step();
+
+    run.d_loss.push_back(float(d_loss));
+    run.g_loss.push_back(float(g_loss));
+    progress.step(t + 1, d_loss, g_loss);
+  }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.steps_per_second = run.seconds > 0.0 ? double(c.steps) / run.seconds : 0.0;
+
+  // Evaluate the averaged generator weights (the EMA), then put the trained ones back; the
+  // last weights are evaluated on the same latent draws for comparison.
+  Matrix z_eval(c.latent, c.eval_samples);
+  for (Eigen::Index i = 0; i < z_eval.size(); ++i) z_eval.data()[i] = float(eval_rng.normal());
+  run.last_coverage = coverage(mixture, Eigen::Matrix2Xf(g.forward(z_eval) * float(scale)));
+  if (c.ema > 0.0) g_opt.swap_averages();
+  run.samples = g.forward(z_eval) * float(scale);
+  if (c.ema > 0.0) g_opt.swap_averages();
+  run.coverage = coverage(mixture, run.samples);
+  return run;
+}
+
+/// Dispatches on c.optimizer; throws std::invalid_argument for an unknown name.
+inline Run train(const Config& c) {
+  using namespace descent::rules;
+  if (c.optimizer == "adam") return train<Adam>(c);
+  if (c.optimizer == "sgd") return train<Sgd>(c);
+  if (c.optimizer == "momentum") return train<Momentum>(c);
+  if (c.optimizer == "nesterov") return train<Nesterov>(c);
+  if (c.optimizer == "rmsprop") return train<RMSprop>(c);
+  if (c.optimizer == "adagrad") return train<Adagrad>(c);
+  throw std::invalid_argument("gan: --optimizer must be adam, sgd, momentum, nesterov, rmsprop "
+                              "or adagrad, got \"" + c.optimizer + "\"");
+}
+
+}  // namespace gan
