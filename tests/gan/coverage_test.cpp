@@ -78,13 +78,13 @@ TEST_CASE("A sample exactly 3 std from its mean is high quality; just beyond is 
   const gan::Mixture grid = gan::grid();  // std 0.05: 3 std = 0.15
   Samples s(2, 4);
   s.col(0) << 0.0, 0.15;    // mode (0, 0), distance 0.15
-  s.col(1) << -4.15, 4.0;   // mode (-4, 4), distance 0.15 (to rounding, below)
+  s.col(1) << 2.15, 0.0;    // mode (2, 0), distance 2.15 - 2 = 0.1499999999999999
   s.col(2) << 0.0, 0.1501;  // distance 0.1501 > 0.15
   s.col(3) << 2.0, 2.0;     // on the mean of mode (2, 2)
   const gan::Coverage c = gan::coverage(grid, s);
   CHECK(c.high_quality == 3);
   CHECK(c.mode_counts[12] == 1);  // (0, 0) is mode 5 * 2 + 2
-  CHECK(c.mode_counts[4] == 1);   // (-4, 4) is mode 5 * 0 + 4
+  CHECK(c.mode_counts[17] == 1);  // (2, 0) is mode 5 * 3 + 2
   CHECK(c.mode_counts[18] == 1);  // (2, 2) is mode 5 * 3 + 3
   CHECK(c.modes_captured == 3);
   // q = (1/3, 1/3, 1/3): KL = log(25 / 3).
