@@ -11,6 +11,10 @@ namespace descent {
 /// (t = 0 for the first step, PyTorch's convention). `base_lr` is the optimizer's
 /// configured learning rate, so a run-time `set_lr` rescales every schedule.
 /// Constructors validate their settings (std::invalid_argument naming setting and value).
+/// t is never negative (schedules assert it in debug builds); lr() is const, allocates nothing
+/// and makes no virtual call. Rates a schedule takes as settings (min_lr, end_lr) are absolute
+/// and not rescaled by set_lr. Every schedule: "descent/schedules/schedules.hpp"; formulas and
+/// differences from PyTorch: docs/schedules.md.
 ///
 /// Constant: the base rate at every step.
 struct Constant {
