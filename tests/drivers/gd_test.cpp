@@ -16,9 +16,10 @@ using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 TEMPLATE_TEST_CASE("GD with Momentum and with Adam reaches Rosenbrock's minimum at ones",
                    "[drivers][gd]", float, double) {
   // Tolerances: double stops at |grad| <= 1e-6, which puts x within 1e-5 of ones; float's
-  // rounding of the valley floor allows |grad| ~ 1e-3, so x within 1e-2.
+  // rounding of the valley floor allows |grad| ~ 1e-3, so x within 1e-2 and f within 1e-4.
   const bool is_double = std::is_same<TestType, double>::value;
   const double gtol = is_double ? 1e-6 : 1e-3, xtol = is_double ? 1e-5 : 1e-2;
+  const double ftol = is_double ? 1e-8 : 1e-4;
   const descent::problems::Rosenbrock rosenbrock(2);
   descent::GD gd(descent::GDOptions().max_iterations(20000).gradient_tolerance(gtol));
   SECTION("Momentum(lr 2e-3, momentum 0.9)") {
@@ -28,7 +29,7 @@ TEMPLATE_TEST_CASE("GD with Momentum and with Adam reaches Rosenbrock's minimum 
     CHECK(r.reason == descent::StopReason::gradient_tolerance);
     CHECK(r.converged);
     CHECK((x.template cast<double>() - rosenbrock.minimizer<double>()).norm() < xtol);
-    CHECK(r.loss < 1e-8);
+    CHECK(r.loss < ftol);
   }
   SECTION("Adam(lr 0.05)") {
     Vector<TestType> x = rosenbrock.start<TestType>();

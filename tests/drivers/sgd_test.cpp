@@ -132,14 +132,14 @@ TEST_CASE("SGD over registered blocks takes a plain lambda through separable()",
           "[drivers][sgd]") {
   // Mean of (w - t_i)^2 / 2 over t_i = i: the optimum is w = mean(t) = 4.5.
   Eigen::VectorXd w = Eigen::VectorXd::Zero(1), dw(1);
-  descent::Momentum<double> opt(descent::MomentumOptions(0.05).momentum(0.9));
+  descent::Momentum<double> opt(descent::MomentumOptions(0.3).momentum(0.5));
   opt.add("w", w, dw);
   auto f = descent::separable(10, [&](const descent::Batch& batch) {
     const Eigen::ArrayXd t = batch.cast<double>().array();
     dw[0] = w[0] - t.mean();
     return 0.5 * (w[0] - t).square().mean();
   });
-  descent::SGD sgd(descent::SGDOptions().epochs(100).batch_size(10));
+  descent::SGD sgd(descent::SGDOptions().epochs(100).batch_size(10));  // one full batch
   sgd.minimize(f, opt);
   CHECK(w[0] == Approx(4.5).epsilon(1e-6));
 }
