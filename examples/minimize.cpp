@@ -10,8 +10,8 @@ int main() {
   Eigen::VectorXd x = rosenbrock.start<double>();  // (-1.2, 1)
   descent::GD gd(descent::GDOptions().max_iterations(20000).gradient_tolerance(1e-8));
   descent::Result r = gd.minimize(rosenbrock, x, descent::Adam<double>(descent::AdamOptions(0.05)));
-  std::cout << "Rosenbrock: x = " << x.transpose() << " after " << r.iterations
-            << " iterations (" << r.message() << ")\n";
+  std::cout << "Rosenbrock: x = " << x.transpose() << " after " << r.iterations << " iterations ("
+            << r.message() << ")\n";
 
   // A separable objective (mean loss over a minibatch of examples), with a progress bar.
   descent::problems::LogisticRegression data(2000, 10, /*seed=*/1);

@@ -56,14 +56,14 @@ TEMPLATE_TEST_CASE("GD allocates nothing per iteration with callbacks off", "[al
   REQUIRE_NOTHROW(gd.minimize(f, opt, guard));
 }
 
-TEMPLATE_TEST_CASE("SGD allocates nothing per epoch or step with callbacks off", "[alloc]",
-                   float, double) {
+TEMPLATE_TEST_CASE("SGD allocates nothing per epoch or step with callbacks off", "[alloc]", float,
+                   double) {
   const descent::problems::LeastSquares problem(200, 8, 2);
   using Vector = Eigen::Matrix<TestType, Eigen::Dynamic, 1>;
   auto run = [&](std::int64_t epochs, bool restore) {
     Vector w = Vector::Zero(8);
-    descent::SGD sgd(descent::SGDOptions().epochs(epochs).batch_size(16).restore_on_non_finite(
-        restore));
+    descent::SGD sgd(
+        descent::SGDOptions().epochs(epochs).batch_size(16).restore_on_non_finite(restore));
     const descent::Momentum<TestType> opt(descent::MomentumOptions(0.01).momentum(0.9));
     return count_new([&] { REQUIRE(sgd.minimize(problem, w, opt).epochs == epochs); });
   };

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <descent/descent.hpp>
 #include <descent/drivers/drivers.hpp>
+#include <descent/schedules/reduce_on_plateau.hpp>
 
 #include <algorithm>
 #include <sstream>
@@ -57,11 +58,11 @@ TEST_CASE("Drivers call the hooks in order: begin, per epoch begin/steps/end, en
     CHECK(count.blocks == 1);
   }
   SECTION("SGD: batches of 5 over 10 examples, two steps per epoch") {
-    auto f = descent::separable(10, [](const Eigen::VectorXd&, Eigen::VectorXd& g,
-                                       const descent::Batch&) {
-      g.setZero();
-      return 1.0;
-    });
+    auto f = descent::separable(
+        10, [](const Eigen::VectorXd&, Eigen::VectorXd& g, const descent::Batch&) {
+          g.setZero();
+          return 1.0;
+        });
     Trace trace;
     descent::SGD(descent::SGDOptions().epochs(2).batch_size(5)).minimize(f, x, sgd, trace);
     CHECK(trace.log == "B[0 s1 s2][1 s3 s4]E");
@@ -85,14 +86,14 @@ TEST_CASE("Drivers report losses to a schedule that has report(), as reduce-on-p
     CHECK(reports == std::vector<double>{3, 1});
   }
   SECTION("SGD reports each epoch loss, unless told not to") {
-    auto f = descent::separable(4, [](const Eigen::VectorXd&, Eigen::VectorXd& g,
-                                      const descent::Batch& b) {
-      g.setZero();
-      return double(b.sum());
-    });
-    const descent::Result r = descent::SGD(descent::SGDOptions().epochs(3).batch_size(2))
-                                  .minimize(f, x, Opt(descent::SgdOptions(1.0),
-                                                      RecordingSchedule{&reports}));
+    auto f = descent::separable(
+        4, [](const Eigen::VectorXd&, Eigen::VectorXd& g, const descent::Batch& b) {
+          g.setZero();
+          return double(b.sum());
+        });
+    const descent::Result r =
+        descent::SGD(descent::SGDOptions().epochs(3).batch_size(2))
+            .minimize(f, x, Opt(descent::SgdOptions(1.0), RecordingSchedule{&reports}));
     CHECK(reports == r.epoch_losses);
     CHECK(reports == std::vector<double>{3, 3, 3});  // (0+1+2+3) summed per batch, mean 6/2
     reports.clear();
@@ -104,16 +105,16 @@ TEST_CASE("Drivers report losses to a schedule that has report(), as reduce-on-p
 
 TEST_CASE("LossHistory records epoch and step losses into space reserved up front",
           "[drivers][callbacks]") {
-  auto f = descent::separable(6, [](const Eigen::VectorXd&, Eigen::VectorXd& g,
-                                    const descent::Batch& b) {
-    g.setZero();
-    return double(b.size());
-  });
+  auto f = descent::separable(
+      6, [](const Eigen::VectorXd&, Eigen::VectorXd& g, const descent::Batch& b) {
+        g.setZero();
+        return double(b.size());
+      });
   Eigen::VectorXd x = Eigen::VectorXd::Zero(1);
   descent::LossHistory history(true);
-  const descent::Result r = descent::SGD(descent::SGDOptions().epochs(3).batch_size(4))
-                                .minimize(f, x, descent::Sgd<double>(descent::SgdOptions(0.1)),
-                                          history);
+  const descent::Result r =
+      descent::SGD(descent::SGDOptions().epochs(3).batch_size(4))
+          .minimize(f, x, descent::Sgd<double>(descent::SgdOptions(0.1)), history);
   CHECK(history.epoch_losses() == r.epoch_losses);
   // Batches of 4 and 2: batch losses 4, 2; epoch loss (4*4 + 2*2) / 6 = 20/6.
   CHECK(history.step_losses() == std::vector<double>{4, 2, 4, 2, 4, 2});
@@ -132,10 +133,10 @@ TEST_CASE("EarlyStopping waits `patience` epochs without an improvement of min_d
     p.loss = loss;
     return stop.on_epoch_end(p);
   };
-  CHECK(epoch(1.0) == descent::Continue::yes);   // best 1.0
-  CHECK(epoch(0.95) == descent::Continue::yes);  // not below 1.0 - 0.1: wait 1
-  CHECK(epoch(0.85) == descent::Continue::yes);  // below 0.9: best 0.85, wait 0
-  CHECK(epoch(0.8) == descent::Continue::yes);   // not below 0.75: wait 1
+  CHECK(epoch(1.0) == descent::Continue::yes);                       // best 1.0
+  CHECK(epoch(0.95) == descent::Continue::yes);                      // not below 1.0 - 0.1: wait 1
+  CHECK(epoch(0.85) == descent::Continue::yes);                      // below 0.9: best 0.85, wait 0
+  CHECK(epoch(0.8) == descent::Continue::yes);                       // not below 0.75: wait 1
   CHECK(epoch(drivers_test::nan) == descent::Continue::early_stop);  // NaN: wait 2
   CHECK(stop.best() == 0.85);
   CHECK_THROWS_WITH(descent::EarlyStopping(0), "EarlyStopping: patience must be >= 1, got 0");
@@ -219,4 +220,24 @@ TEST_CASE("ProgressBar draws lines off a terminal, redraws in place on one, and 
   }
   CHECK_THROWS_WITH(descent::ProgressBar(out, false).interval(-1),
                     "ProgressBar: interval must be finite and >= 0, got -1");
+}
+
+TEST_CASE("GD feeds ReduceOnPlateau: a flat loss halves the rate after each bad report",
+          "[drivers][callbacks]") {
+  // Loss 1 everywhere, gradient 1. Reports follow steps 1, 2, 3: the first sets best = 1, the
+  // next two do not improve (patience 0), each halving the rate. Steps use 1, 1, 0.5, so
+  // x = -(1 + 1 + 0.5) = -2.5.
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(1), dx(1);
+  descent::Sgd<double, descent::ReduceOnPlateau> opt(
+      descent::SgdOptions(1.0),
+      descent::ReduceOnPlateau(descent::ReduceOnPlateauOptions().patience(0).factor(0.5)));
+  opt.add("x", x, dx);
+  auto f = [&] {
+    dx.setConstant(1.0);
+    return 1.0;
+  };
+  descent::GD(descent::GDOptions().max_iterations(3).gradient_tolerance(0)).minimize(f, opt);
+  CHECK(opt.schedule().reductions() == 2);
+  CHECK(x[0] == -2.5);
+  CHECK(opt.lr() == 0.25);
 }

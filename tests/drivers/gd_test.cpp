@@ -137,8 +137,7 @@ TEST_CASE("GD stops on a NaN or Inf loss and restores the last parameters with a
   SECTION("Inf, with restoring turned off: x stays where the loss was Inf") {
     Scripted<double> f{{5, 4, std::numeric_limits<double>::infinity()}};
     Eigen::VectorXd x = Eigen::VectorXd::Zero(1);
-    descent::GD no_restore(
-        descent::GDOptions().gradient_tolerance(0).restore_on_non_finite(false));
+    descent::GD no_restore(descent::GDOptions().gradient_tolerance(0).restore_on_non_finite(false));
     const descent::Result r = no_restore.minimize(f, x, sgd);
     CHECK(r.reason == descent::StopReason::non_finite);
     CHECK(x[0] == -2.0);

@@ -114,8 +114,7 @@ TEST_CASE("SGD drops the last partial batch on request and keeps the order witho
           "[drivers][sgd]") {
   Recorder f;
   Eigen::VectorXd x = Eigen::VectorXd::Zero(1);
-  descent::SGD sgd(
-      descent::SGDOptions().epochs(1).batch_size(4).drop_last(true).shuffle(false));
+  descent::SGD sgd(descent::SGDOptions().epochs(1).batch_size(4).drop_last(true).shuffle(false));
   const descent::Result r = sgd.minimize(f, x, descent::Sgd<double>(descent::SgdOptions(0.1)));
   using B = std::vector<Eigen::Index>;
   CHECK(f.batches == std::vector<B>{B{0, 1, 2, 3}, B{4, 5, 6, 7}});
@@ -128,8 +127,7 @@ TEST_CASE("SGD drops the last partial batch on request and keeps the order witho
   CHECK(g.batches[0].size() == 10);
 }
 
-TEST_CASE("SGD over registered blocks takes a plain lambda through separable()",
-          "[drivers][sgd]") {
+TEST_CASE("SGD over registered blocks takes a plain lambda through separable()", "[drivers][sgd]") {
   // Mean of (w - t_i)^2 / 2 over t_i = i: the optimum is w = mean(t) = 4.5.
   Eigen::VectorXd w = Eigen::VectorXd::Zero(1), dw(1);
   descent::Momentum<double> opt(descent::MomentumOptions(0.3).momentum(0.5));
@@ -161,8 +159,8 @@ TEST_CASE("SGD stops for each reason", "[drivers][sgd]") {
   }
   SECTION("loss_tolerance: the epoch loss does not change") {
     Recorder f;
-    const descent::Result r = descent::SGD(descent::SGDOptions().epochs(10).loss_tolerance(1e-9))
-                                  .minimize(f, x, sgd1);
+    const descent::Result r =
+        descent::SGD(descent::SGDOptions().epochs(10).loss_tolerance(1e-9)).minimize(f, x, sgd1);
     CHECK(r.reason == descent::StopReason::loss_tolerance);
     CHECK(r.converged);
     CHECK(r.epochs == 2);
@@ -171,12 +169,13 @@ TEST_CASE("SGD stops for each reason", "[drivers][sgd]") {
     // Batches of 2; evaluations 1-3 are finite at x = 0, -1, -2, each followed by a step of -1;
     // the 4th, at x = -3, is NaN: x goes back to -2, where the last finite loss was measured.
     Eigen::Index calls = 0;
-    auto f = descent::separable(10, [&](const Eigen::VectorXd&, Eigen::VectorXd& g,
-                                        const descent::Batch&) {
-      g.setConstant(1.0);
-      return ++calls == 4 ? drivers_test::nan : 1.0;
-    });
-    const descent::Result r = descent::SGD(descent::SGDOptions().batch_size(2)).minimize(f, x, sgd1);
+    auto f = descent::separable(
+        10, [&](const Eigen::VectorXd&, Eigen::VectorXd& g, const descent::Batch&) {
+          g.setConstant(1.0);
+          return ++calls == 4 ? drivers_test::nan : 1.0;
+        });
+    const descent::Result r =
+        descent::SGD(descent::SGDOptions().batch_size(2)).minimize(f, x, sgd1);
     CHECK(r.reason == descent::StopReason::non_finite);
     CHECK(r.iterations == 3);
     CHECK(r.epochs == 0);
@@ -217,8 +216,8 @@ TEST_CASE("SGD rejects invalid settings with messages naming the setting and val
   CHECK_THROWS_WITH(SGD(SGDOptions().batch_size(16).drop_last(true)).minimize(f, x, opt),
                     "SGD: batch_size must be <= the number of examples (10) when drop_last is "
                     "set, got 16");
-  auto empty = descent::separable(0, [](const Eigen::VectorXd&, Eigen::VectorXd&,
-                                        const descent::Batch&) { return 0.0; });
+  auto empty = descent::separable(
+      0, [](const Eigen::VectorXd&, Eigen::VectorXd&, const descent::Batch&) { return 0.0; });
   CHECK_THROWS_WITH(SGD().minimize(empty, x, opt), "SGD: num_examples must be >= 1, got 0");
   CHECK(f.batches.empty());
 }

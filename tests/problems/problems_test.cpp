@@ -46,8 +46,7 @@ TEST_CASE("Rosenbrock has value 0 and zero gradient at ones and matches finite d
   CHECK_THROWS_WITH(descent::problems::Rosenbrock(1), "Rosenbrock: n must be >= 2, got 1");
 }
 
-TEST_CASE("Quadratic has the chosen condition number and its minimum at the center",
-          "[problems]") {
+TEST_CASE("Quadratic has the chosen condition number and its minimum at the center", "[problems]") {
   const descent::problems::Quadratic q(6, 100.0, 3);
   CHECK(q.curvatures()[0] == 1.0);
   CHECK(q.curvatures()[5] == Approx(100.0).epsilon(1e-14));

@@ -40,8 +40,7 @@ TEST_CASE("Rng's shuffle is Fisher-Yates over uniform_int(i + 1), i = n-1 .. 1",
   CHECK(a == b);
 }
 
-TEST_CASE("Rng's uniform_int rejects the biased low draws and reduces the rest mod n",
-          "[random]") {
+TEST_CASE("Rng's uniform_int rejects the biased low draws and reduces the rest mod n", "[random]") {
   descent::Rng rng(11), twin(11);
   const std::uint64_t n = 6;
   const std::uint64_t threshold = (0 - n) % n;  // 2^64 mod 6 = 4
@@ -87,7 +86,7 @@ TEST_CASE("Rng's state() and set_state() restore the exact stream, spare normal 
           "[random]") {
   descent::Rng rng(123);
   for (int i = 0; i < 700; ++i) rng.next();  // past one mt19937_64 state refill (312 words)
-  rng.normal();                               // leaves a spare normal
+  rng.normal();                              // leaves a spare normal
   const std::string saved = rng.state();
   std::vector<double> first;
   for (int i = 0; i < 5; ++i) first.push_back(rng.normal());

@@ -35,43 +35,43 @@ constexpr Continue as_continue(R value) {
 }
 
 // For each hook: detection of the (arg) and (arg, optimizer) forms and a caller.
-#define DESCENT_DETAIL_HOOK(hook)                                                              \
-  template <class C, class A, class = void>                                                    \
-  struct has_##hook##_1 : std::false_type {};                                                  \
-  template <class C, class A>                                                                  \
+#define DESCENT_DETAIL_HOOK(hook)                                                                 \
+  template <class C, class A, class = void>                                                       \
+  struct has_##hook##_1 : std::false_type {};                                                     \
+  template <class C, class A>                                                                     \
   struct has_##hook##_1<C, A, std::void_t<decltype(std::declval<C&>().hook(std::declval<A&>()))>> \
-      : std::true_type {};                                                                     \
-  template <class C, class A, class O, class = void>                                           \
-  struct has_##hook##_2 : std::false_type {};                                                  \
-  template <class C, class A, class O>                                                         \
-  struct has_##hook##_2<C, A, O,                                                               \
-                        std::void_t<decltype(std::declval<C&>().hook(std::declval<A&>(),       \
-                                                                     std::declval<O&>()))>>    \
-      : std::true_type {};                                                                     \
-  template <class C, class A, class O>                                                         \
-  Continue call_##hook(C& callback, A& arg, O& opt) {                                          \
-    if constexpr (has_##hook##_2<C, A, O>::value) {                                            \
-      using R = decltype(callback.hook(arg, opt));                                             \
-      if constexpr (std::is_void<R>::value) {                                                  \
-        callback.hook(arg, opt);                                                               \
-        return Continue::yes;                                                                  \
-      } else {                                                                                 \
-        return as_continue<R>(callback.hook(arg, opt));                                        \
-      }                                                                                        \
-    } else if constexpr (has_##hook##_1<C, A>::value) {                                        \
-      using R = decltype(callback.hook(arg));                                                  \
-      if constexpr (std::is_void<R>::value) {                                                  \
-        callback.hook(arg);                                                                    \
-        return Continue::yes;                                                                  \
-      } else {                                                                                 \
-        return as_continue<R>(callback.hook(arg));                                             \
-      }                                                                                        \
-    } else {                                                                                   \
-      static_cast<void>(callback);                                                             \
-      static_cast<void>(arg);                                                                  \
-      static_cast<void>(opt);                                                                  \
-      return Continue::yes;                                                                    \
-    }                                                                                          \
+      : std::true_type {};                                                                        \
+  template <class C, class A, class O, class = void>                                              \
+  struct has_##hook##_2 : std::false_type {};                                                     \
+  template <class C, class A, class O>                                                            \
+  struct has_##hook##_2<                                                                          \
+      C, A, O,                                                                                    \
+      std::void_t<decltype(std::declval<C&>().hook(std::declval<A&>(), std::declval<O&>()))>>     \
+      : std::true_type {};                                                                        \
+  template <class C, class A, class O>                                                            \
+  Continue call_##hook(C& callback, A& arg, O& opt) {                                             \
+    if constexpr (has_##hook##_2<C, A, O>::value) {                                               \
+      using R = decltype(callback.hook(arg, opt));                                                \
+      if constexpr (std::is_void<R>::value) {                                                     \
+        callback.hook(arg, opt);                                                                  \
+        return Continue::yes;                                                                     \
+      } else {                                                                                    \
+        return as_continue<R>(callback.hook(arg, opt));                                           \
+      }                                                                                           \
+    } else if constexpr (has_##hook##_1<C, A>::value) {                                           \
+      using R = decltype(callback.hook(arg));                                                     \
+      if constexpr (std::is_void<R>::value) {                                                     \
+        callback.hook(arg);                                                                       \
+        return Continue::yes;                                                                     \
+      } else {                                                                                    \
+        return as_continue<R>(callback.hook(arg));                                                \
+      }                                                                                           \
+    } else {                                                                                      \
+      static_cast<void>(callback);                                                                \
+      static_cast<void>(arg);                                                                     \
+      static_cast<void>(opt);                                                                     \
+      return Continue::yes;                                                                       \
+    }                                                                                             \
   }
 
 DESCENT_DETAIL_HOOK(on_begin)

@@ -28,7 +28,8 @@ using Batch = Eigen::Map<const Eigen::Matrix<Eigen::Index, Eigen::Dynamic, 1>>;
 ///                   the MEAN loss over the batch's examples and assigning the MEAN gradient.
 /// Over one vector x (the driver registers x itself):
 ///   differentiable: `double f(const VectorX& x, VectorX& grad)`;
-///   separable:      `num_examples()` and `double f(const VectorX& x, VectorX& grad, const Batch&)`.
+///   separable:      `num_examples()` and `double f(const VectorX& x, VectorX& grad, const
+///   Batch&)`.
 /// The mean (not the sum) keeps a learning rate's meaning when the batch size changes.
 ///
 /// Separable: a plain callable with a number of examples (see separable()).

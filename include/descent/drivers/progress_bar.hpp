@@ -28,11 +28,11 @@ inline bool stderr_is_terminal() {
 #endif
 }
 
-/// A progress display: `epoch 3/10 [######.........]  30% loss 0.1234 | 2.1e+03 steps/s | ETA 0:12`.
-/// Interactive (a terminal): redrawn in place with '\r' at most every `interval` seconds (default
-/// 0.1) and at each epoch end, then a newline at the end of the run. Not interactive (a file or
-/// pipe): a plain line per epoch end, at most every `interval` seconds (default 1), and a last
-/// line at the end. Disabled: prints nothing. Times come from std::chrono::steady_clock.
+/// A progress display: `epoch 3/10 [######.........]  30% loss 0.1234 | 2.1e+03 steps/s | ETA
+/// 0:12`. Interactive (a terminal): redrawn in place with '\r' at most every `interval` seconds
+/// (default 0.1) and at each epoch end, then a newline at the end of the run. Not interactive (a
+/// file or pipe): a plain line per epoch end, at most every `interval` seconds (default 1), and a
+/// last line at the end. Disabled: prints nothing. Times come from std::chrono::steady_clock.
 class ProgressBar {
  public:
   using Clock = std::chrono::steady_clock;
@@ -126,7 +126,8 @@ class ProgressBar {
             std::string(std::size_t(width_ - filled), '.') + "]";
     }
     char buffer[160];
-    std::snprintf(buffer, sizeof buffer, "epoch %lld/%lld%s %3d%% loss %.6g | %.3g steps/s | ETA %s",
+    std::snprintf(buffer, sizeof buffer,
+                  "epoch %lld/%lld%s %3d%% loss %.6g | %.3g steps/s | ETA %s",
                   static_cast<long long>(epoch), static_cast<long long>(p.epochs), bar.c_str(),
                   static_cast<int>(fraction * 100.0), p.loss, rate, format_duration(eta).c_str());
     if (interactive_) {

@@ -56,11 +56,11 @@ enum class Continue {
 struct Result {
   double loss = std::numeric_limits<double>::quiet_NaN();  ///< final loss (see docs/drivers.md)
   double gradient_norm = std::numeric_limits<double>::quiet_NaN();  ///< its gradient's L2 norm
-  std::int64_t iterations = 0;   ///< optimizer steps taken
+  std::int64_t iterations = 0;                                      ///< optimizer steps taken
   std::int64_t epochs = 0;       ///< completed epochs (GD: equals iterations)
   std::int64_t evaluations = 0;  ///< objective calls
   StopReason reason = StopReason::max_iterations;
-  bool converged = false;           ///< is_converged(reason)
+  bool converged = false;            ///< is_converged(reason)
   std::vector<double> epoch_losses;  ///< SGD: mean loss of each completed epoch; GD: empty
   /// to_string(reason).
   const char* message() const { return to_string(reason); }
@@ -73,7 +73,8 @@ struct Progress {
   std::int64_t step = 0;             ///< optimizer steps taken so far in this run
   std::int64_t step_in_epoch = 0;    ///< steps taken so far in this epoch
   std::int64_t steps_per_epoch = 0;  ///< batches per epoch (GD: 1)
-  double loss = std::numeric_limits<double>::quiet_NaN();  ///< latest loss (epoch loss at epoch end)
+  double loss =
+      std::numeric_limits<double>::quiet_NaN();  ///< latest loss (epoch loss at epoch end)
   double gradient_norm = std::numeric_limits<double>::quiet_NaN();  ///< latest gradient norm
   /// Planned total steps.
   std::int64_t total_steps() const { return epochs * steps_per_epoch; }

@@ -18,8 +18,7 @@ namespace descent::problems {
 class Quadratic {
  public:
   /// n >= 1, condition finite and >= 1 (std::invalid_argument otherwise).
-  Quadratic(Eigen::Index n, double condition, std::uint64_t seed = 1)
-      : curvature_(n), center_(n) {
+  Quadratic(Eigen::Index n, double condition, std::uint64_t seed = 1) : curvature_(n), center_(n) {
     if (n < 1) detail::throw_setting("Quadratic", "n", ">= 1", double(n));
     if (!(condition >= 1.0) || std::isinf(condition)) {
       detail::throw_setting("Quadratic", "condition", "finite and >= 1", condition);

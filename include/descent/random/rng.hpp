@@ -3,8 +3,8 @@
 /// library (shuffles, dropout masks, weight initialization, synthetic data).
 
 #include <cmath>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <limits>
 #include <random>
@@ -27,7 +27,8 @@ namespace descent {
 ///   uniform_float():the top 24 bits times 2^-24, a float in [0, 1);
 ///   normal():       Marsaglia's polar method (Marsaglia & Bray, 1964); it yields normals in
 ///                   pairs and keeps the second for the next call;
-///   shuffle():      Fisher-Yates (Durstenfeld): for i = n-1 .. 1, swap a[i] with a[uniform_int(i+1)].
+///   shuffle():      Fisher-Yates (Durstenfeld): for i = n-1 .. 1, swap a[i] with
+///   a[uniform_int(i+1)].
 /// Integers, uniform reals and shuffles are bit-identical everywhere; normal() uses std::log and
 /// std::sqrt, so it is bit-identical wherever the math library's log is (same platform).
 /// state()/set_state() save and restore the exact position in the stream, spare normal included.
