@@ -1,5 +1,6 @@
 #pragma once
-/// Chunked traversal of a block, so that every stream of a rule stays in L1 between statements.
+/// Chunked traversal of a block, so that every stream of a rule stays in L1 between statements;
+/// optionally spread over OpenMP threads for large blocks.
 
 #include <algorithm>
 
@@ -12,11 +13,31 @@ namespace descent {
 template <class Scalar>
 constexpr Eigen::Index chunk_elements = Eigen::Index(4096 / sizeof(Scalar));
 
-/// Calls `body(begin, length)` for consecutive chunks covering [0, n).
+/// Blocks of at least this many elements are split across OpenMP threads when the library is
+/// built with DESCENT_USE_OPENMP (below it, starting threads costs more than it saves).
+constexpr Eigen::Index parallel_min_elements = Eigen::Index(1) << 17;
+
+/// Calls `body(begin, length)` for consecutive chunks covering [0, n). With DESCENT_USE_OPENMP
+/// defined (CMake target descent::openmp) and n >= parallel_min_elements, the chunks are shared
+/// among the OpenMP threads in contiguous ranges (`body` must then be safe to call
+/// concurrently on distinct chunks, which every rule's kernel is). DESCENT_USE_OPENMP must be
+/// defined alike in every translation unit of a program.
 template <class Scalar, class Body>
 void for_each_chunk(Eigen::Index n, Body&& body) {
-  for (Eigen::Index begin = 0; begin < n; begin += chunk_elements<Scalar>) {
-    body(begin, std::min(chunk_elements<Scalar>, n - begin));
+  constexpr Eigen::Index chunk = chunk_elements<Scalar>;
+#if defined(DESCENT_USE_OPENMP)
+  if (n >= parallel_min_elements) {
+    const Eigen::Index chunks = (n + chunk - 1) / chunk;
+#pragma omp parallel for schedule(static)
+    for (Eigen::Index c = 0; c < chunks; ++c) {
+      const Eigen::Index begin = c * chunk;
+      body(begin, std::min(chunk, n - begin));
+    }
+    return;
+  }
+#endif
+  for (Eigen::Index begin = 0; begin < n; begin += chunk) {
+    body(begin, std::min(chunk, n - begin));
   }
 }
 

@@ -1,0 +1,124 @@
+// The fused Adam step against the usual way (three whole-array Eigen statements), a hand-written
+// single loop compiled to vectorize, the memory limit, and many small blocks against one.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <descent/descent.hpp>
+
+#include "limit_kernel.hpp"
+#include "reference_adam.hpp"
+
+namespace {
+
+template <class S>
+using Array = Eigen::Array<S, Eigen::Dynamic, 1>;
+
+constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kLr = 1e-3, kEps = 1e-8;
+
+template <class S>
+void report(benchmark::State& state, std::int64_t n) {
+  state.counters["params/s"] =
+      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["bytes/s"] =
+      benchmark::Counter(double(n) * 7.0 * double(sizeof(S)),
+                         benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1024);
+}
+
+template <class S>
+void BM_AdamFused(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  Array<S> p = Array<S>::Random(n), g = Array<S>::Random(n) * S(1e-3);
+  descent::Adam<S> opt(descent::AdamOptions(kLr).betas(kBeta1, kBeta2).eps(kEps));
+  opt.add("p", p, g);
+  for (auto _ : state) {
+    opt.step();
+    benchmark::ClobberMemory();
+  }
+  report<S>(state, n);
+}
+
+// How most libraries write it: whole-array statements, each a full pass over memory.
+template <class S>
+void BM_AdamThreeStatements(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  Array<S> p = Array<S>::Random(n), g = Array<S>::Random(n) * S(1e-3);
+  Array<S> m = Array<S>::Zero(n), v = Array<S>::Zero(n);
+  const S b1 = S(kBeta1), b2 = S(kBeta2), lr_t = S(kLr), eps = S(kEps);
+  for (auto _ : state) {
+    m = b1 * m + (S(1) - b1) * g;
+    v = b2 * v + (S(1) - b2) * g.square();
+    p -= lr_t * m / (v.sqrt() + eps);
+    benchmark::ClobberMemory();
+  }
+  report<S>(state, n);
+}
+
+template <class S>
+void BM_AdamReferenceLoop(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  Array<S> p = Array<S>::Random(n), g = Array<S>::Random(n) * S(1e-3);
+  Array<S> m = Array<S>::Zero(n), v = Array<S>::Zero(n);
+  for (auto _ : state) {
+    descent_bench::reference_adam(p.data(), g.data(), m.data(), v.data(), std::size_t(n),
+                                  S(kBeta1), S(kBeta2), S(kLr), S(1), S(kEps));
+    benchmark::ClobberMemory();
+  }
+  report<S>(state, n);
+}
+
+template <class S>
+void BM_AdamLimit(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  Array<S> p = Array<S>::Zero(n), g = Array<S>::Constant(n, S(1e-7));
+  Array<S> m = Array<S>::Zero(n), v = Array<S>::Zero(n);
+  for (auto _ : state) {
+    descent_bench::limit_kernel(p.data(), m.data(), v.data(), g.data(), std::size_t(n));
+    benchmark::ClobberMemory();
+  }
+  report<S>(state, n);
+}
+
+// 1,000 blocks of 1,000 parameters in one optimizer, against one block of 1e6 (BM_AdamFused).
+template <class S>
+void BM_AdamManySmallBlocks(benchmark::State& state) {
+  const std::int64_t blocks = state.range(0), size = state.range(1);
+  std::vector<Array<S>> p(static_cast<std::size_t>(blocks)), g(static_cast<std::size_t>(blocks));
+  descent::Adam<S> opt{descent::AdamOptions(kLr)};
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    p[std::size_t(b)] = Array<S>::Random(size);
+    g[std::size_t(b)] = Array<S>::Random(size) * S(1e-3);
+    opt.add("block" + std::to_string(b), p[std::size_t(b)], g[std::size_t(b)]);
+  }
+  for (auto _ : state) {
+    opt.step();
+    benchmark::ClobberMemory();
+  }
+  report<S>(state, blocks * size);
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+  for (std::int64_t n = 1000; n <= 10000000; n *= 10) b->Arg(n);
+  b->Unit(benchmark::kMicrosecond);
+}
+
+BENCHMARK_TEMPLATE(BM_AdamFused, float)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamThreeStatements, float)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamReferenceLoop, float)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamLimit, float)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamFused, double)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamThreeStatements, double)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamReferenceLoop, double)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamLimit, double)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)->Args({1000, 1000})->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)->Args({1, 1000000})->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)->Args({1000, 1000})->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)->Args({1, 1000000})->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
