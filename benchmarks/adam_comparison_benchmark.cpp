@@ -24,9 +24,9 @@ template <class S>
 void report(benchmark::State& state, std::int64_t n) {
   state.counters["params/s"] =
       benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["bytes/s"] =
-      benchmark::Counter(double(n) * 7.0 * double(sizeof(S)),
-                         benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1024);
+  state.counters["bytes/s"] = benchmark::Counter(double(n) * 7.0 * double(sizeof(S)),
+                                                 benchmark::Counter::kIsIterationInvariantRate,
+                                                 benchmark::Counter::kIs1024);
 }
 
 template <class S>
@@ -64,8 +64,8 @@ void BM_AdamReferenceLoop(benchmark::State& state) {
   Array<S> p = Array<S>::Random(n), g = Array<S>::Random(n) * S(1e-3);
   Array<S> m = Array<S>::Zero(n), v = Array<S>::Zero(n);
   for (auto _ : state) {
-    descent_bench::reference_adam(p.data(), g.data(), m.data(), v.data(), std::size_t(n),
-                                  S(kBeta1), S(kBeta2), S(kLr), S(1), S(kEps));
+    descent_bench::reference_adam(p.data(), g.data(), m.data(), v.data(), std::size_t(n), S(kBeta1),
+                                  S(kBeta2), S(kLr), S(1), S(kEps));
     benchmark::ClobberMemory();
   }
   report<S>(state, n);
@@ -114,10 +114,18 @@ BENCHMARK_TEMPLATE(BM_AdamFused, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamThreeStatements, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamReferenceLoop, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamLimit, double)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)->Args({1000, 1000})->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)->Args({1, 1000000})->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)->Args({1000, 1000})->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)->Args({1, 1000000})->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)
+    ->Args({1000, 1000})
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)
+    ->Args({1, 1000000})
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)
+    ->Args({1000, 1000})
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)
+    ->Args({1, 1000000})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

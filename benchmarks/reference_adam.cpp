@@ -25,9 +25,8 @@ void reference_adam(float* p, const float* g, float* m, float* v, std::size_t n,
                     float beta2, float step_size, float inv_bc2_sqrt, float eps) {
   adam_loop(p, g, m, v, n, beta1, beta2, step_size, inv_bc2_sqrt, eps);
 }
-void reference_adam(double* p, const double* g, double* m, double* v, std::size_t n,
-                    double beta1, double beta2, double step_size, double inv_bc2_sqrt,
-                    double eps) {
+void reference_adam(double* p, const double* g, double* m, double* v, std::size_t n, double beta1,
+                    double beta2, double step_size, double inv_bc2_sqrt, double eps) {
   adam_loop(p, g, m, v, n, beta1, beta2, step_size, inv_bc2_sqrt, eps);
 }
 

@@ -43,9 +43,15 @@ double limit_seconds(Traffic traffic, std::int64_t n) {
     S sink = 0;
     if (traffic.read_pass) sink = descent_bench::read_pass(g.data(), size);
     switch (traffic.written) {
-      case 1: descent_bench::limit_kernel(p.data(), g.data(), size); break;
-      case 2: descent_bench::limit_kernel(p.data(), a.data(), g.data(), size); break;
-      case 3: descent_bench::limit_kernel(p.data(), a.data(), b.data(), g.data(), size); break;
+      case 1:
+        descent_bench::limit_kernel(p.data(), g.data(), size);
+        break;
+      case 2:
+        descent_bench::limit_kernel(p.data(), a.data(), g.data(), size);
+        break;
+      case 3:
+        descent_bench::limit_kernel(p.data(), a.data(), b.data(), g.data(), size);
+        break;
       default:
         descent_bench::limit_kernel(p.data(), a.data(), b.data(), c.data(), g.data(), size);
     }
@@ -80,9 +86,9 @@ void run_steps(benchmark::State& state, Optimizer opt, Traffic traffic) {
   const double per_step = double(n);
   state.counters["params/s"] =
       benchmark::Counter(per_step, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["bytes/s"] = benchmark::Counter(
-      per_step * traffic.bytes_per_parameter<S>(), benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1024);
+  state.counters["bytes/s"] = benchmark::Counter(per_step * traffic.bytes_per_parameter<S>(),
+                                                 benchmark::Counter::kIsIterationInvariantRate,
+                                                 benchmark::Counter::kIs1024);
   state.counters["of_limit"] = limit / seconds;
 }
 
@@ -131,8 +137,8 @@ void register_rule_benchmarks(const char* scalar) {
     benchmark::RegisterBenchmark((name + suffix).c_str(), BM_Plain<S, Rule>, o, t)->Apply(sizes);
     benchmark::RegisterBenchmark((name + "+L2+L1" + suffix).c_str(), BM_L2L1<S, Rule>, o, t)
         ->Apply(sizes);
-    benchmark::RegisterBenchmark((name + "+global_clip" + suffix).c_str(),
-                                 BM_GlobalClip<S, Rule>, o, t)
+    benchmark::RegisterBenchmark((name + "+global_clip" + suffix).c_str(), BM_GlobalClip<S, Rule>,
+                                 o, t)
         ->Apply(sizes);
     benchmark::RegisterBenchmark((name + "+warmup_cosine" + suffix).c_str(),
                                  BM_WarmupCosine<S, Rule>, o, t)

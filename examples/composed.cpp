@@ -7,8 +7,8 @@ int main() {
   using Schedule = descent::Warmup<descent::Cosine>;
   descent::Adam<double, Schedule, descent::L2, descent::L1, descent::ClipGlobalNorm, descent::Ema>
       opt(descent::AdamOptions(0.05).betas(0.9, 0.999),
-          Schedule(/*warmup_steps=*/100, descent::Cosine(/*total_steps=*/1900)),
-          descent::L2(1e-4), descent::L1(1e-3), descent::ClipGlobalNorm(1.0), descent::Ema(0.99));
+          Schedule(/*warmup_steps=*/100, descent::Cosine(/*total_steps=*/1900)), descent::L2(1e-4),
+          descent::L1(1e-3), descent::ClipGlobalNorm(1.0), descent::Ema(0.99));
 
   Eigen::MatrixXd X = Eigen::MatrixXd::Random(20, 512);  // 512 inputs of 20 features
   Eigen::RowVectorXd w_true = Eigen::RowVectorXd::Zero(20);

@@ -29,8 +29,8 @@ struct Report {
 
 // Trains `hidden` -> sigmoid output with `opt` for 40 epochs of minibatches of 50.
 template <class Hidden, class Optimizer>
-Report train(Hidden& hidden, Optimizer& opt, const Matrix& x, const Matrix& y,
-             const Matrix& x_test, const Matrix& y_test) {
+Report train(Hidden& hidden, Optimizer& opt, const Matrix& x, const Matrix& y, const Matrix& x_test,
+             const Matrix& y_test) {
   descent::Rng rng(2);
   descent::nn::Dense<float, descent::nn::Sigmoid> output(hidden.out(), 1);
   hidden.initialize(descent::nn::Init::he_uniform, rng);
@@ -88,7 +88,7 @@ int main() {
               100 * regularized.accuracy);
   std::printf("dropout(0.3) on the hidden     %.4f   %.1f%%\n", dropout.loss,
               100 * dropout.accuracy);
-  const bool learned = plain.accuracy > 0.85 && regularized.accuracy > 0.85 &&
-                       dropout.accuracy > 0.85;
+  const bool learned =
+      plain.accuracy > 0.85 && regularized.accuracy > 0.85 && dropout.accuracy > 0.85;
   return learned ? 0 : 1;
 }

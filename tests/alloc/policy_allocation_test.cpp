@@ -7,8 +7,8 @@
 
 using descent_test::NoAllocScope;
 
-TEMPLATE_TEST_CASE("Clipping, the finite check and averaging allocate nothing in step()",
-                   "[alloc]", float, double) {
+TEMPLATE_TEST_CASE("Clipping, the finite check and averaging allocate nothing in step()", "[alloc]",
+                   float, double) {
   using S = TestType;
   using Vec = Eigen::Array<S, Eigen::Dynamic, 1>;
   Vec p = Vec::Constant(3000, S(0.5)), g = Vec::Constant(3000, S(0.25));

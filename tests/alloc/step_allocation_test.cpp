@@ -44,8 +44,7 @@ void check_steps_allocate_nothing(Optimizer& opt) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("step() performs no heap allocation for every rule", "[alloc]", float,
-                   double) {
+TEMPLATE_TEST_CASE("step() performs no heap allocation for every rule", "[alloc]", float, double) {
   SECTION("Sgd") {
     descent::Sgd<TestType> opt(descent::SgdOptions(0.1));
     check_steps_allocate_nothing(opt);

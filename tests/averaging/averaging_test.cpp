@@ -36,12 +36,11 @@ TEMPLATE_TEST_CASE("Polyak keeps the running mean of the values since it started
   CHECK((opt.average("p") == S(2.5)).all());  // (1 + 2 + 3 + 4) / 4
 }
 
-TEMPLATE_TEST_CASE("Averaging starts after `start` completed steps", "[averaging]", float,
-                   double) {
+TEMPLATE_TEST_CASE("Averaging starts after `start` completed steps", "[averaging]", float, double) {
   using S = TestType;
   Vec<S> p = Vec<S>::Zero(2), g = Vec<S>::Constant(2, S(-1));
-  descent::Sgd<S, descent::Constant, descent::Ema> opt(
-      descent::SgdOptions(1.0), descent::Constant(), descent::Ema(0.5, 2));
+  descent::Sgd<S, descent::Constant, descent::Ema> opt(descent::SgdOptions(1.0),
+                                                       descent::Constant(), descent::Ema(0.5, 2));
   opt.add("p", p, g);
   opt.step();  // t = 0 < 2: not averaged
   opt.step();  // t = 1 < 2: not averaged
@@ -56,9 +55,10 @@ TEMPLATE_TEST_CASE("Averaging starts after `start` completed steps", "[averaging
 TEMPLATE_TEST_CASE("swap_averages swaps values and averages, and back, exactly", "[averaging]",
                    float, double) {
   using S = TestType;
-  Eigen::Matrix<S, 2, 2> w = Eigen::Matrix<S, 2, 2>::Zero(), gw = Eigen::Matrix<S, 2, 2>::Constant(S(-1));
-  descent::Adam<S, descent::Constant, descent::Polyak> opt(
-      descent::AdamOptions(0.1), descent::Constant(), descent::Polyak());
+  Eigen::Matrix<S, 2, 2> w = Eigen::Matrix<S, 2, 2>::Zero(),
+                         gw = Eigen::Matrix<S, 2, 2>::Constant(S(-1));
+  descent::Adam<S, descent::Constant, descent::Polyak> opt(descent::AdamOptions(0.1),
+                                                           descent::Constant(), descent::Polyak());
   opt.add("w", w, gw);
   opt.step();
   opt.step();

@@ -1,8 +1,8 @@
 // The non-finite gradient policy: raise and skip leave everything bit-for-bit unchanged.
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <limits>
 #include <descent/descent.hpp>
+#include <limits>
 
 namespace {
 template <class S>

@@ -36,8 +36,8 @@ TEMPLATE_TEST_CASE("ClipValue clamps each element inside the step and leaves the
 TEMPLATE_TEST_CASE("ClipNorm rescales each block to its own norm bound", "[gradients][clip]", float,
                    double) {
   using S = TestType;
-  Vec<S> a = Vec<S>::Zero(2), ga = vec<S>({3, 4});       // |ga| = 5
-  Vec<S> b = Vec<S>::Zero(2), gb = vec<S>({0.3, 0.4});   // |gb| = 0.5
+  Vec<S> a = Vec<S>::Zero(2), ga = vec<S>({3, 4});      // |ga| = 5
+  Vec<S> b = Vec<S>::Zero(2), gb = vec<S>({0.3, 0.4});  // |gb| = 0.5
   descent::Sgd<S, descent::Constant, descent::ClipNorm> opt(
       descent::SgdOptions(1.0), descent::Constant(), descent::ClipNorm(1.0));
   opt.add("a", a, ga);

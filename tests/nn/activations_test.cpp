@@ -53,8 +53,7 @@ TEST_CASE("Every activation's backward matches finite differences", "[nn][activa
   }
 }
 
-TEMPLATE_TEST_CASE("Activations give their textbook values", "[nn][activations]", float,
-                   double) {
+TEMPLATE_TEST_CASE("Activations give their textbook values", "[nn][activations]", float, double) {
   using A = Eigen::Array<TestType, 1, 3>;
   const A z(TestType(-2), TestType(0), TestType(3));
   A a;

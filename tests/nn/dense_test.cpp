@@ -46,7 +46,7 @@ TEST_CASE("Dense computes W X + b with the batch as columns", "[nn][dense]") {
   layer.weight() << 1, 2, 3, 4, 5, 6;  // 3 x 2
   layer.bias() << 10, 20, 30;
   Matrix x(2, 2);
-  x << 1, -1,   // sample 0 = (1, 0), sample 1 = (-1, 2)
+  x << 1, -1,  // sample 0 = (1, 0), sample 1 = (-1, 2)
       0, 2;
   Matrix expected(3, 2);
   expected << 11, 13,  // (1*1 + 2*0 + 10, 1*-1 + 2*2 + 10)
@@ -107,8 +107,8 @@ TEST_CASE("Dense backward writes only what is needed", "[nn][dense]") {
   CHECK(fresh.backward(g, descent::nn::Need::parameters).size() == 0);
 }
 
-TEMPLATE_TEST_CASE("Dense registers its weight and bias as optimizer blocks", "[nn][dense]",
-                   float, double) {
+TEMPLATE_TEST_CASE("Dense registers its weight and bias as optimizer blocks", "[nn][dense]", float,
+                   double) {
   Dense<TestType, descent::nn::Relu> layer(3, 2);
   descent::Sgd<TestType> opt(descent::SgdOptions(0.5));
   layer.add_to(opt, "gen.dense1");

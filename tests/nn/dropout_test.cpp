@@ -25,8 +25,7 @@ TEMPLATE_TEST_CASE("Dropout keeps 1 - p of the activations and preserves their m
   CHECK(((a.array() == TestType(0)) || (a.array() == TestType(1.0 / 0.7))).all());
 }
 
-TEMPLATE_TEST_CASE("Dropout in evaluation mode is the identity", "[nn][dropout]", float,
-                   double) {
+TEMPLATE_TEST_CASE("Dropout in evaluation mode is the identity", "[nn][dropout]", float, double) {
   using Matrix = Eigen::Matrix<TestType, Eigen::Dynamic, Eigen::Dynamic>;
   Dropout dropout(0.9, 1);
   const Matrix original = Matrix::Random(4, 7);

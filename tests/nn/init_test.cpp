@@ -17,8 +17,7 @@ TEST_CASE("Each scheme draws weights with its standard deviation", "[nn][init]")
   // He std = sqrt(2 / 300) = 0.0816497. With 60000 draws the sample std is within 1%.
   descent::Rng rng(3);
   Eigen::MatrixXd w(200, 300);
-  for (Init init : {Init::xavier_uniform, Init::xavier_normal, Init::he_uniform,
-                    Init::he_normal}) {
+  for (Init init : {Init::xavier_uniform, Init::xavier_normal, Init::he_uniform, Init::he_normal}) {
     INFO(descent::nn::to_string(init));
     descent::nn::initialize(w, init, rng);
     const double expected = descent::nn::init_stddev(init, 200, 300);
@@ -40,8 +39,7 @@ TEST_CASE("Uniform schemes stay within sqrt(3) standard deviations", "[nn][init]
   CHECK(w.cwiseAbs().maxCoeff() <= 0.25f);
 }
 
-TEMPLATE_TEST_CASE("Initialization is reproducible from the seed", "[nn][init]", float,
-                   double) {
+TEMPLATE_TEST_CASE("Initialization is reproducible from the seed", "[nn][init]", float, double) {
   using M = Eigen::Matrix<TestType, Eigen::Dynamic, Eigen::Dynamic>;
   M a(5, 4), b(5, 4), c(5, 4);
   descent::Rng r1(10), r2(10), r3(11);

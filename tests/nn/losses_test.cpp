@@ -33,8 +33,8 @@ TEST_CASE("Losses give hand-computed values (mean over elements)", "[nn][losses]
   CHECK(grad == (a - b) / 2.0);
 }
 
-TEMPLATE_TEST_CASE("BCE on logits is finite and exact for large |logit|", "[nn][losses]",
-                   float, double) {
+TEMPLATE_TEST_CASE("BCE on logits is finite and exact for large |logit|", "[nn][losses]", float,
+                   double) {
   using M = Eigen::Matrix<TestType, Eigen::Dynamic, Eigen::Dynamic>;
   M x(1, 4), grad;
   x << TestType(1000), TestType(-1000), TestType(50), TestType(-50);
@@ -75,8 +75,7 @@ TEST_CASE("Every loss's gradient matches finite differences", "[nn][losses]") {
   }
 }
 
-TEST_CASE("Losses accept constant target expressions and reject other shapes",
-          "[nn][losses]") {
+TEST_CASE("Losses accept constant target expressions and reject other shapes", "[nn][losses]") {
   Matrix x = Matrix::Zero(1, 4), grad;
   CHECK(descent::nn::bce_with_logits(x, Matrix::Ones(1, 4), grad) == Approx(std::log(2.0)));
   CHECK_THROWS_WITH(descent::nn::mse(x, Matrix::Ones(4, 1), grad),

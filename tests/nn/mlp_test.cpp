@@ -51,10 +51,9 @@ TEST_CASE("Mlp registers every block with a prefix and biases unregularized", "[
 
 TEST_CASE("Mlp applies dropout to hidden layers only, and not in eval mode", "[nn][mlp]") {
   descent::Rng rng(2);
-  Mlp<double, descent::nn::Dropout> net({4, 64, 64}, {ActivationKind::relu,
-                                        ActivationKind::identity}, rng,
-                                        descent::nn::Init::he_uniform,
-                                        descent::nn::Dropout(0.5));
+  Mlp<double, descent::nn::Dropout> net({4, 64, 64},
+                                        {ActivationKind::relu, ActivationKind::identity}, rng,
+                                        descent::nn::Init::he_uniform, descent::nn::Dropout(0.5));
   const Matrix x = Matrix::Random(4, 8);
   net.forward(x);
   CHECK((net.layer(0).output().array() == 0.0).count() > 0);

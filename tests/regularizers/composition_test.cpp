@@ -40,8 +40,8 @@ TEMPLATE_TEST_CASE("L1 + L2 (elastic net) add both terms to the gradient", "[reg
   CHECK(p(2) == TestType(-0.5));
 }
 
-TEMPLATE_TEST_CASE("The order of coupled terms in the pack does not matter",
-                   "[regularizers][pack]", float, double) {
+TEMPLATE_TEST_CASE("The order of coupled terms in the pack does not matter", "[regularizers][pack]",
+                   float, double) {
   const auto options = descent::AdamOptions(0.01);
   descent::Adam<TestType, descent::Constant, descent::L1, descent::L2> l1_first(
       options, descent::Constant(), descent::L1(0.03), descent::L2(0.2));
@@ -77,8 +77,8 @@ TEMPLATE_TEST_CASE("L2 + WeightDecay + ProximalL1: coupled term, decay in the up
   CHECK(opt.penalty() == 2.7109375);
   opt.step();
   // g_eff = g + 0.25 * p = (1.5, 0.25, 0.3125)
-  // p * 0.75 - 0.5 * g_eff = (1.5 - 0.75, -0.75 - 0.125, 0.1875 - 0.15625) = (0.75, -0.875, 0.03125)
-  // prox 0.125: (0.625, -0.75, 0)
+  // p * 0.75 - 0.5 * g_eff = (1.5 - 0.75, -0.75 - 0.125, 0.1875 - 0.15625) = (0.75, -0.875,
+  // 0.03125) prox 0.125: (0.625, -0.75, 0)
   CHECK(p(0) == TestType(0.625));
   CHECK(p(1) == TestType(-0.75));
   CHECK(p(2) == TestType(0));

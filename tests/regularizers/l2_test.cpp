@@ -11,8 +11,8 @@ using descent_test::near;
 
 static_assert(descent::L2::kind == descent::RegularizerKind::coupled, "L2 is coupled");
 
-TEMPLATE_TEST_CASE("L2 adds lambda * p to the gradient of an Sgd step", "[regularizers][l2]",
-                   float, double) {
+TEMPLATE_TEST_CASE("L2 adds lambda * p to the gradient of an Sgd step", "[regularizers][l2]", float,
+                   double) {
   // lr = 0.5, lambda = 0.25, p = (2, -1, 0), g = (1, 1, 0)
   descent::Sgd<TestType, descent::Constant, descent::L2> opt(
       descent::SgdOptions(0.5), descent::Constant(), descent::L2(0.25));
@@ -50,9 +50,10 @@ TEMPLATE_TEST_CASE("L2 with Adam enters the moments, so it changes steps 2 and 3
   g << TestType(-0.5), TestType(0.5);
   opt.step();
   // t2, element 0: g_eff = -0.5 + 0.45 = -0.05, m = 0.375 - 0.025 = 0.35,
-  //   v = 0.421875 + 0.000625 = 0.4225, m^ = 0.35 / 0.75 = 0.466667, v^ = 0.4225 / 0.4375 = 0.965714,
-  //   p = 0.9 - 0.1 * 0.466667 / 0.982708 = 0.852512155955
-  // element 1: g_eff = 0.5 - 0.95 = -0.45, m = -0.5 - 0.225 = -0.725, v = 0.75 + 0.050625 = 0.800625,
+  //   v = 0.421875 + 0.000625 = 0.4225, m^ = 0.35 / 0.75 = 0.466667, v^ = 0.4225 / 0.4375 =
+  //   0.965714, p = 0.9 - 0.1 * 0.466667 / 0.982708 = 0.852512155955
+  // element 1: g_eff = 0.5 - 0.95 = -0.45, m = -0.5 - 0.225 = -0.725, v = 0.75 + 0.050625 =
+  // 0.800625,
   //   m^ = -0.966667, v^ = 1.83, p = -1.9 + 0.1 * 0.966667 / 1.352775 = -1.828541943808
   // (without L2 the moments cancel, m = 0, and neither element moves on this step)
   CHECK(p(0) == near<TestType>(0.852512155955251));
@@ -63,7 +64,8 @@ TEMPLATE_TEST_CASE("L2 with Adam enters the moments, so it changes steps 2 and 3
   // t3, element 0: g_eff = 0.25 + 0.426256078 = 0.676256078, m = 0.175 + 0.338128039 = 0.513128039,
   //   v = 0.316875 + 0.114330571 = 0.431205571, m^ = 0.586432045, v^ = 0.745869095,
   //   p = 0.852512156 - 0.1 * 0.586432045 / 0.863637131 = 0.784609558557
-  // element 1: g_eff = -0.25 - 0.914270972 = -1.164270972, m = -0.362500 - 0.582135486 = -0.944635486,
+  // element 1: g_eff = -0.25 - 0.914270972 = -1.164270972, m = -0.362500 - 0.582135486 =
+  // -0.944635486,
   //   v = 0.600468750 + 0.338881724 = 0.939350474, m^ = -1.079583413, v^ = 1.624822442,
   //   p = -1.828541944 + 0.1 * 1.079583413 / 1.274685272 = -1.743847825987
   CHECK(p(0) == near<TestType>(0.7846095585571325));

@@ -87,8 +87,8 @@ TEMPLATE_TEST_CASE("ProximalL1 with lambda = 0 leaves values unchanged",
   CHECK(p(2) == TestType(0));
 }
 
-TEMPLATE_TEST_CASE("ProximalL1's penalty is lambda * sum |p|", "[regularizers][proximal_l1]",
-                   float, double) {
+TEMPLATE_TEST_CASE("ProximalL1's penalty is lambda * sum |p|", "[regularizers][proximal_l1]", float,
+                   double) {
   const descent::ProximalL1 prox(0.5);
   CHECK(prox.lambda() == 0.5);
   // 0.5 * (2 + 1 + 0.25) = 1.625

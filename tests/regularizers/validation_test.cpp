@@ -24,8 +24,10 @@ TEST_CASE("ProximalL1 rejects a negative, NaN or infinite lambda", "[regularizer
   CHECK_THROWS_AS(descent::ProximalL1(-0.5), std::invalid_argument);
   CHECK_THROWS_WITH(descent::ProximalL1(-0.5),
                     "ProximalL1: lambda must be finite and >= 0, got -0.5");
-  CHECK_THROWS_WITH(descent::ProximalL1(not_a_number), "ProximalL1: lambda must be finite and >= 0, got nan");
-  CHECK_THROWS_WITH(descent::ProximalL1(infinity), "ProximalL1: lambda must be finite and >= 0, got inf");
+  CHECK_THROWS_WITH(descent::ProximalL1(not_a_number),
+                    "ProximalL1: lambda must be finite and >= 0, got nan");
+  CHECK_THROWS_WITH(descent::ProximalL1(infinity),
+                    "ProximalL1: lambda must be finite and >= 0, got inf");
   CHECK_NOTHROW(descent::ProximalL1(0));
 }
 
@@ -42,12 +44,15 @@ TEST_CASE("WeightDecay rejects a negative, NaN or infinite decay", "[regularizer
   CHECK_THROWS_AS(descent::WeightDecay(-0.01), std::invalid_argument);
   CHECK_THROWS_WITH(descent::WeightDecay(-0.01),
                     "WeightDecay: decay must be finite and >= 0, got -0.01");
-  CHECK_THROWS_WITH(descent::WeightDecay(not_a_number), "WeightDecay: decay must be finite and >= 0, got nan");
-  CHECK_THROWS_WITH(descent::WeightDecay(infinity), "WeightDecay: decay must be finite and >= 0, got inf");
+  CHECK_THROWS_WITH(descent::WeightDecay(not_a_number),
+                    "WeightDecay: decay must be finite and >= 0, got nan");
+  CHECK_THROWS_WITH(descent::WeightDecay(infinity),
+                    "WeightDecay: decay must be finite and >= 0, got inf");
   CHECK_NOTHROW(descent::WeightDecay(0));
 }
 
-TEST_CASE("An optimizer cannot be built with an invalid regularizer", "[regularizers][validation]") {
+TEST_CASE("An optimizer cannot be built with an invalid regularizer",
+          "[regularizers][validation]") {
   CHECK_THROWS_WITH(descent::AdamW<float>(descent::AdamOptions(1e-3), descent::Constant(),
                                           descent::WeightDecay(-2)),
                     "WeightDecay: decay must be finite and >= 0, got -2");

@@ -75,7 +75,7 @@ TEMPLATE_TEST_CASE("Adam + L2 and AdamW take different steps on the same problem
   // p = (0.9, -1.9) after step 1, AdamW gives (0.85, -1.8); Adam rescales the coupled term.
   const auto options = descent::AdamOptions(0.1).betas(0.5, 0.75).eps(0);
   descent::Adam<TestType, descent::Constant, descent::L2> coupled(options, descent::Constant(),
-                                                                   descent::L2(0.5));
+                                                                  descent::L2(0.5));
   descent::AdamW<TestType> decoupled(options, descent::Constant(), descent::WeightDecay(0.5));
   auto p_coupled = column<TestType>({1, -2});
   auto p_decoupled = p_coupled;
@@ -83,7 +83,8 @@ TEMPLATE_TEST_CASE("Adam + L2 and AdamW take different steps on the same problem
   Column<TestType> g_copy(2);
   coupled.add("w", p_coupled, g);
   decoupled.add("w", p_decoupled, g_copy);
-  const double expected[3][2][2] = {  // [step][coupled, decoupled][element]
+  const double expected[3][2][2] = {
+      // [step][coupled, decoupled][element]
       {{0.9, -1.9}, {0.85, -1.8}},
       {{0.852512155955251, -1.8285419438077246}, {0.8075, -1.71}},
       {{0.7846095585571325, -1.7438478259867505}, {0.7430242173632293, -1.6003992173632289}}};
@@ -120,7 +121,8 @@ TEMPLATE_TEST_CASE("SgdW equals Sgd + L2 of the same strength, up to rounding",
     decoupled.step();
     coupled.step();
   }
-  for (Eigen::Index i = 0; i < 7; ++i) CHECK(p_decoupled(i) == near<TestType>(double(p_coupled(i))));
+  for (Eigen::Index i = 0; i < 7; ++i)
+    CHECK(p_decoupled(i) == near<TestType>(double(p_coupled(i))));
   CHECK(decoupled.penalty() == near<TestType>(coupled.penalty()));
 }
 

@@ -8,12 +8,13 @@
 
 using schedule_test::near;
 
-TEST_CASE("Exponential multiplies by gamma every step, as ExponentialLR", "[schedules][exponential]") {
+TEST_CASE("Exponential multiplies by gamma every step, as ExponentialLR",
+          "[schedules][exponential]") {
   const descent::Exponential s(0.9);
-  CHECK(s.lr(0.5, 0) == 0.5);                     // 0.5 * 0.9^0
-  CHECK(s.lr(0.5, 1) == near(0.45));              // 0.5 * 0.9
-  CHECK(s.lr(0.5, 2) == near(0.405));             // 0.5 * 0.81
-  CHECK(s.lr(0.5, 10) == near(0.17433922005));    // 0.5 * 0.9^10 = 0.5 * 0.3486784401
+  CHECK(s.lr(0.5, 0) == 0.5);                   // 0.5 * 0.9^0
+  CHECK(s.lr(0.5, 1) == near(0.45));            // 0.5 * 0.9
+  CHECK(s.lr(0.5, 2) == near(0.405));           // 0.5 * 0.81
+  CHECK(s.lr(0.5, 10) == near(0.17433922005));  // 0.5 * 0.9^10 = 0.5 * 0.3486784401
 }
 
 TEST_CASE("Exponential rejects a non-positive or infinite gamma", "[schedules][exponential]") {

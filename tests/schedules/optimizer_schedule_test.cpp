@@ -37,7 +37,8 @@ TEMPLATE_TEST_CASE("Sgd with StepDecay moves the parameter by the scheduled rate
   Eigen::Matrix<TestType, Eigen::Dynamic, 1> p(1), g(1);
   p << TestType(1);
   g << TestType(1);
-  descent::Sgd<TestType, descent::StepDecay> opt(descent::SgdOptions(0.1), descent::StepDecay(2, 0.5));
+  descent::Sgd<TestType, descent::StepDecay> opt(descent::SgdOptions(0.1),
+                                                 descent::StepDecay(2, 0.5));
   opt.add("p", p, g);
   // rates 0.1, 0.1, 0.05, 0.05, 0.025: p = 1 - 0.1 = 0.9, 0.8, 0.75, 0.7, 0.675
   const double rates[] = {0.1, 0.1, 0.05, 0.05, 0.025};
@@ -62,15 +63,15 @@ TEMPLATE_TEST_CASE("Every schedule composes into an optimizer", "[schedules][opt
   check_sgd_follows<TestType>(descent::Warmup<descent::Cosine>(2, descent::Cosine(4), 0.5), 0.1, 8);
   check_sgd_follows<TestType>(descent::OneCycle(6), 0.1, 8);
   check_sgd_follows<TestType>(descent::ReduceOnPlateau(), 0.1, 3);
-  check_sgd_follows<TestType>(
-      descent::Sequential<descent::Constant, descent::Exponential>({2}, descent::Constant(),
-                                                                   descent::Exponential(0.5)),
-      0.1, 5);
+  check_sgd_follows<TestType>(descent::Sequential<descent::Constant, descent::Exponential>(
+                                  {2}, descent::Constant(), descent::Exponential(0.5)),
+                              0.1, 5);
 }
 
 TEST_CASE("set_lr rescales the schedule from the current step", "[schedules][optimizer]") {
   Eigen::VectorXd p = Eigen::VectorXd::Ones(1), g = Eigen::VectorXd::Ones(1);
-  descent::Sgd<double, descent::StepDecay> opt(descent::SgdOptions(0.1), descent::StepDecay(2, 0.5));
+  descent::Sgd<double, descent::StepDecay> opt(descent::SgdOptions(0.1),
+                                               descent::StepDecay(2, 0.5));
   opt.add("p", p, g);
   opt.step();
   opt.step();  // t = 2: 0.1 * 0.5
@@ -104,7 +105,8 @@ TEST_CASE("Adam with Warmup<Cosine> takes a zero-rate first step that still coun
           "[schedules][optimizer]") {
   Eigen::VectorXf w = Eigen::VectorXf::Constant(3, 1.0f), dw = Eigen::VectorXf::Constant(3, 0.5f);
   using Schedule = descent::Warmup<descent::Cosine>;
-  descent::Adam<float, Schedule> opt(descent::AdamOptions(1e-3), Schedule(100, descent::Cosine(1000)));
+  descent::Adam<float, Schedule> opt(descent::AdamOptions(1e-3),
+                                     Schedule(100, descent::Cosine(1000)));
   opt.add("w", w, dw);
   CHECK(opt.lr() == 0.0);
   opt.step();  // start_factor 0: rate 0, parameters unchanged, the step is counted

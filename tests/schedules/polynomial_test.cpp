@@ -11,11 +11,11 @@ TEST_CASE("Polynomial decays to end_lr and holds it, as Keras PolynomialDecay",
           "[schedules][polynomial]") {
   const descent::Polynomial s(/*total_steps=*/4, /*power=*/2.0, /*end_lr=*/0.01);
   // (0.1 - 0.01) * (1 - min(t, 4) / 4)^2 + 0.01
-  CHECK(s.lr(0.1, 0) == near(0.1));        // 0.09 * 1 + 0.01
-  CHECK(s.lr(0.1, 1) == near(0.060625));   // 0.09 * 0.75^2 + 0.01 = 0.050625 + 0.01
-  CHECK(s.lr(0.1, 3) == near(0.015625));   // end - 1: 0.09 * 0.25^2 + 0.01 = 0.005625 + 0.01
-  CHECK(s.lr(0.1, 4) == near(0.01));       // end: 0.09 * 0 + 0.01
-  CHECK(s.lr(0.1, 5) == near(0.01));       // past the end: held
+  CHECK(s.lr(0.1, 0) == near(0.1));       // 0.09 * 1 + 0.01
+  CHECK(s.lr(0.1, 1) == near(0.060625));  // 0.09 * 0.75^2 + 0.01 = 0.050625 + 0.01
+  CHECK(s.lr(0.1, 3) == near(0.015625));  // end - 1: 0.09 * 0.25^2 + 0.01 = 0.005625 + 0.01
+  CHECK(s.lr(0.1, 4) == near(0.01));      // end: 0.09 * 0 + 0.01
+  CHECK(s.lr(0.1, 5) == near(0.01));      // past the end: held
   CHECK(s.lr(0.1, 1000) == near(0.01));
 }
 

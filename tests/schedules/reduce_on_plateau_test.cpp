@@ -22,15 +22,15 @@ TEST_CASE("ReduceOnPlateau reduces after more than patience reports without impr
   s.report(10.0);  // 10 < inf: best 10
   CHECK(s.best() == 10.0);
   CHECK(s.num_bad_epochs() == 0);
-  s.report(9.5);   // 9.5 < 10 * (1 - 0.1) = 9 ? no: bad 1
-  s.report(9.1);   // no: bad 2 (not > patience 2)
+  s.report(9.5);  // 9.5 < 10 * (1 - 0.1) = 9 ? no: bad 1
+  s.report(9.1);  // no: bad 2 (not > patience 2)
   CHECK(s.num_bad_epochs() == 2);
   CHECK(s.lr(1.0, 3) == 1.0);
-  s.report(9.0);   // 9.0 < 9.0 ? no: bad 3 > 2: reduce, bad 0
+  s.report(9.0);  // 9.0 < 9.0 ? no: bad 3 > 2: reduce, bad 0
   CHECK(s.num_bad_epochs() == 0);
   CHECK(s.reductions() == 1);
   CHECK(s.lr(1.0, 4) == 0.5);
-  s.report(8.0);   // 8 < 9: best 8
+  s.report(8.0);  // 8 < 9: best 8
   CHECK(s.best() == 8.0);
   CHECK(s.last_epoch() == 5);
   CHECK(s.lr(1.0, 5) == 0.5);
@@ -71,16 +71,17 @@ TEST_CASE("ReduceOnPlateau relative thresholds in max mode and absolute in min m
           "[schedules][plateau]") {
   ReduceOnPlateau max_rel(ReduceOnPlateauOptions().mode(PlateauMode::max).threshold(0.1));
   max_rel.report(10.0);
-  max_rel.report(11.0);   // 11 > 10 * 1.1 = 11 ? no
+  max_rel.report(11.0);  // 11 > 10 * 1.1 = 11 ? no
   CHECK(max_rel.best() == 10.0);
-  max_rel.report(11.5);   // yes
+  max_rel.report(11.5);  // yes
   CHECK(max_rel.best() == 11.5);
 
-  ReduceOnPlateau min_abs(ReduceOnPlateauOptions().threshold_mode(ThresholdMode::absolute).threshold(1.0));
+  ReduceOnPlateau min_abs(
+      ReduceOnPlateauOptions().threshold_mode(ThresholdMode::absolute).threshold(1.0));
   min_abs.report(10.0);
-  min_abs.report(9.0);    // 9 < 10 - 1 ? no
+  min_abs.report(9.0);  // 9 < 10 - 1 ? no
   CHECK(min_abs.best() == 10.0);
-  min_abs.report(8.5);    // yes
+  min_abs.report(8.5);  // yes
   CHECK(min_abs.best() == 8.5);
 }
 
@@ -132,7 +133,8 @@ TEST_CASE("ReduceOnPlateau rates equal PyTorch's repeated multiplication bit for
 }
 
 TEST_CASE("ReduceOnPlateau state round-trips exactly through set_state", "[schedules][plateau]") {
-  const ReduceOnPlateauOptions options = ReduceOnPlateauOptions().patience(1).cooldown(2).factor(0.5);
+  const ReduceOnPlateauOptions options =
+      ReduceOnPlateauOptions().patience(1).cooldown(2).factor(0.5);
   ReduceOnPlateau a(options);
   for (double m : {3.0, 2.0, 2.5, 2.6, 2.7}) a.report(m);
   ReduceOnPlateau b(options);
@@ -159,8 +161,9 @@ TEST_CASE("ReduceOnPlateau rejects invalid options and states", "[schedules][pla
                        Catch::Message("ReduceOnPlateau: factor must be in [0, 1), got -0.5"));
   CHECK_THROWS_MATCHES(ReduceOnPlateau(O().patience(-1)), std::invalid_argument,
                        Catch::Message("ReduceOnPlateau: patience must be >= 0, got -1"));
-  CHECK_THROWS_MATCHES(ReduceOnPlateau(O().threshold(-1e-4)), std::invalid_argument,
-                       Catch::Message("ReduceOnPlateau: threshold must be finite and >= 0, got -0.0001"));
+  CHECK_THROWS_MATCHES(
+      ReduceOnPlateau(O().threshold(-1e-4)), std::invalid_argument,
+      Catch::Message("ReduceOnPlateau: threshold must be finite and >= 0, got -0.0001"));
   CHECK_THROWS_MATCHES(ReduceOnPlateau(O().cooldown(-2)), std::invalid_argument,
                        Catch::Message("ReduceOnPlateau: cooldown must be >= 0, got -2"));
   CHECK_THROWS_MATCHES(ReduceOnPlateau(O().min_lr(-1.0)), std::invalid_argument,
@@ -175,8 +178,9 @@ TEST_CASE("ReduceOnPlateau rejects invalid options and states", "[schedules][pla
                        Catch::Message("ReduceOnPlateau: num_bad_epochs must be >= 0, got -1"));
   bad = descent::ReduceOnPlateauState();
   bad.cooldown_counter = 4;
-  CHECK_THROWS_MATCHES(s.set_state(bad), std::invalid_argument,
-                       Catch::Message("ReduceOnPlateau: cooldown_counter must be <= cooldown, got 4"));
+  CHECK_THROWS_MATCHES(
+      s.set_state(bad), std::invalid_argument,
+      Catch::Message("ReduceOnPlateau: cooldown_counter must be <= cooldown, got 4"));
   bad = descent::ReduceOnPlateauState();
   bad.reductions = -3;
   CHECK_THROWS_MATCHES(s.set_state(bad), std::invalid_argument,

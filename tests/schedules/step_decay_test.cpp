@@ -7,15 +7,16 @@
 
 using schedule_test::near;
 
-TEST_CASE("StepDecay multiplies by gamma every step_size steps, as StepLR", "[schedules][step_decay]") {
+TEST_CASE("StepDecay multiplies by gamma every step_size steps, as StepLR",
+          "[schedules][step_decay]") {
   const descent::StepDecay s(3, 0.5);
   // base * 0.5^floor(t / 3), base = 0.1
-  CHECK(s.lr(0.1, 0) == 0.1);           // 0.1 * 0.5^0
-  CHECK(s.lr(0.1, 2) == 0.1);           // boundary - 1: floor(2/3) = 0
-  CHECK(s.lr(0.1, 3) == near(0.05));    // boundary: 0.1 * 0.5
-  CHECK(s.lr(0.1, 4) == near(0.05));    // boundary + 1
+  CHECK(s.lr(0.1, 0) == 0.1);         // 0.1 * 0.5^0
+  CHECK(s.lr(0.1, 2) == 0.1);         // boundary - 1: floor(2/3) = 0
+  CHECK(s.lr(0.1, 3) == near(0.05));  // boundary: 0.1 * 0.5
+  CHECK(s.lr(0.1, 4) == near(0.05));  // boundary + 1
   CHECK(s.lr(0.1, 5) == near(0.05));
-  CHECK(s.lr(0.1, 6) == near(0.025));   // 0.1 * 0.5^2
+  CHECK(s.lr(0.1, 6) == near(0.025));          // 0.1 * 0.5^2
   CHECK(s.lr(0.1, 30) == near(9.765625e-05));  // 0.1 * 0.5^10 = 0.1 / 1024
 }
 

@@ -25,23 +25,24 @@ TEST_CASE("Warmup with start_factor 0 rises linearly from 0 and the first step h
 
 TEST_CASE("Warmup with start_factor > 0 is LinearLR then the inner schedule from its step 0",
           "[schedules][warmup]") {
-  // SequentialLR([LinearLR(start_factor=0.5, end_factor=1, total_iters=2), CosineAnnealingLR(T_max=4)],
+  // SequentialLR([LinearLR(start_factor=0.5, end_factor=1, total_iters=2),
+  // CosineAnnealingLR(T_max=4)],
   //              milestones=[2]), base 0.1
   const descent::Warmup<descent::Cosine> s(2, descent::Cosine(4), 0.5);
-  CHECK(s.lr(0.1, 0) == near(0.05));    // 0.1 * 0.5
-  CHECK(s.lr(0.1, 1) == near(0.075));   // 0.1 * (0.5 + 0.5 * 1/2)
-  CHECK(s.lr(0.1, 2) == near(0.1));     // cosine at its t = 0
+  CHECK(s.lr(0.1, 0) == near(0.05));                 // 0.1 * 0.5
+  CHECK(s.lr(0.1, 1) == near(0.075));                // 0.1 * (0.5 + 0.5 * 1/2)
+  CHECK(s.lr(0.1, 2) == near(0.1));                  // cosine at its t = 0
   CHECK(s.lr(0.1, 3) == near(0.08535533905932738));  // cosine t = 1: 0.1 * (1 + cos(pi/4)) / 2
-  CHECK(s.lr(0.1, 6) == 0.0);           // cosine t = 4: its end
-  CHECK(s.lr(0.1, 7) == 0.0);           // past the end: held
+  CHECK(s.lr(0.1, 6) == 0.0);                        // cosine t = 4: its end
+  CHECK(s.lr(0.1, 7) == 0.0);                        // past the end: held
 }
 
 TEST_CASE("Warmup with start_factor 1 is the inner schedule delayed", "[schedules][warmup]") {
   const descent::Warmup<descent::StepDecay> s(3, descent::StepDecay(1, 0.5), 1.0);
   CHECK(s.lr(0.2, 0) == 0.2);
   CHECK(s.lr(0.2, 2) == 0.2);
-  CHECK(s.lr(0.2, 3) == 0.2);          // inner t = 0
-  CHECK(s.lr(0.2, 4) == near(0.1));    // inner t = 1: 0.2 * 0.5
+  CHECK(s.lr(0.2, 3) == 0.2);        // inner t = 0
+  CHECK(s.lr(0.2, 4) == near(0.1));  // inner t = 1: 0.2 * 0.5
 }
 
 TEST_CASE("Warmup with 0 steps is the inner schedule", "[schedules][warmup]") {
@@ -66,7 +67,8 @@ TEST_CASE("Warmup deduces its inner type and exposes the inner schedule", "[sche
   CHECK(w.lr(1.0, 0) == near(0.0));  // warm-up toward the inner's current rate
 }
 
-TEST_CASE("Warmup rejects negative steps and a start_factor outside [0, 1]", "[schedules][warmup]") {
+TEST_CASE("Warmup rejects negative steps and a start_factor outside [0, 1]",
+          "[schedules][warmup]") {
   using W = descent::Warmup<descent::Constant>;
   CHECK_THROWS_MATCHES(W(-1, descent::Constant()), std::invalid_argument,
                        Catch::Message("Warmup: warmup_steps must be >= 0, got -1"));

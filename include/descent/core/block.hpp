@@ -62,21 +62,21 @@ namespace detail {
 /// all hold (each failure is reported by its own static_assert).
 template <class Scalar, class Object>
 constexpr bool check_block_type() {
-  static_assert(!std::is_const<Object>::value,
-                "descent: a block must be writable (not const)");
+  static_assert(!std::is_const<Object>::value, "descent: a block must be writable (not const)");
   using Plain = std::remove_const_t<Object>;
   constexpr bool dense = std::is_base_of<Eigen::DenseBase<Plain>, Plain>::value;
   static_assert(dense, "descent: a block must be a dense Eigen object (Matrix, Array, Map or Ref)");
   if constexpr (dense) {
     static_assert(std::is_same<typename Plain::Scalar, Scalar>::value,
                   "descent: the block's scalar type differs from the optimizer's Scalar");
-    static_assert((Plain::Flags & Eigen::DirectAccessBit) != 0,
-                  "descent: a block needs storage of its own; an expression such as W * 2 has none");
+    static_assert(
+        (Plain::Flags & Eigen::DirectAccessBit) != 0,
+        "descent: a block needs storage of its own; an expression such as W * 2 has none");
     static_assert((Plain::Flags & Eigen::LvalueBit) != 0,
                   "descent: a block must be writable (not const)");
-    static_assert(Plain::InnerStrideAtCompileTime == 1 ||
-                      Plain::InnerStrideAtCompileTime == Eigen::Dynamic,
-                  "descent: a block must be contiguous; a strided view cannot be registered");
+    static_assert(
+        Plain::InnerStrideAtCompileTime == 1 || Plain::InnerStrideAtCompileTime == Eigen::Dynamic,
+        "descent: a block must be contiguous; a strided view cannot be registered");
     return !std::is_const<Object>::value && std::is_same<typename Plain::Scalar, Scalar>::value &&
            (Plain::Flags & Eigen::DirectAccessBit) != 0 && (Plain::Flags & Eigen::LvalueBit) != 0;
   } else {
@@ -130,28 +130,27 @@ Block<Scalar> make_block(const std::string& owner, std::string name, Value& valu
     // The static_asserts above have said what is wrong; stop here without further errors.
     throw std::logic_error("descent: invalid block type");
   } else {
-  const std::string who = owner + ": block \"" + name + "\"";
-  if (name.empty()) throw std::invalid_argument(owner + ": block name must not be empty");
-  options.validate(who);
-  if (value.rows() != gradient.rows() || value.cols() != gradient.cols()) {
-    throw std::invalid_argument(who + ": gradient shape " +
-                                format_shape(gradient.rows(), gradient.cols()) +
-                                " differs from parameter shape " +
-                                format_shape(value.rows(), value.cols()));
-  }
-  if (bool(Value::IsRowMajor) != bool(Gradient::IsRowMajor) && value.rows() > 1 &&
-      value.cols() > 1) {
-    throw std::invalid_argument(who +
-                                ": gradient and parameter have different storage orders "
-                                "(one row-major, one column-major)");
-  }
-  require_contiguous(who, "parameter", value);
-  require_contiguous(who, "gradient", gradient);
-  if (overlaps<Scalar>(value.data(), value.size(), gradient.data(), gradient.size())) {
-    throw std::invalid_argument(who + ": gradient aliases the parameter's own storage");
-  }
-  return Block<Scalar>(std::move(name), value.data(), gradient.data(), value.rows(),
-                       value.cols(), options);
+    const std::string who = owner + ": block \"" + name + "\"";
+    if (name.empty()) throw std::invalid_argument(owner + ": block name must not be empty");
+    options.validate(who);
+    if (value.rows() != gradient.rows() || value.cols() != gradient.cols()) {
+      throw std::invalid_argument(
+          who + ": gradient shape " + format_shape(gradient.rows(), gradient.cols()) +
+          " differs from parameter shape " + format_shape(value.rows(), value.cols()));
+    }
+    if (bool(Value::IsRowMajor) != bool(Gradient::IsRowMajor) && value.rows() > 1 &&
+        value.cols() > 1) {
+      throw std::invalid_argument(who +
+                                  ": gradient and parameter have different storage orders "
+                                  "(one row-major, one column-major)");
+    }
+    require_contiguous(who, "parameter", value);
+    require_contiguous(who, "gradient", gradient);
+    if (overlaps<Scalar>(value.data(), value.size(), gradient.data(), gradient.size())) {
+      throw std::invalid_argument(who + ": gradient aliases the parameter's own storage");
+    }
+    return Block<Scalar>(std::move(name), value.data(), gradient.data(), value.rows(), value.cols(),
+                         options);
   }
 }
 

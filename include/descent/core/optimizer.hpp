@@ -73,12 +73,11 @@ class Optimizer {
   template <class Value, class Gradient>
   void add(std::string name, Value&& value, Gradient&& gradient,
            const BlockOptions& options = BlockOptions()) {
-    static_assert(!(std::is_rvalue_reference<Value&&>::value &&
-                    detail::is_owning_object<Value>) &&
-                      !(std::is_rvalue_reference<Gradient&&>::value &&
-                        detail::is_owning_object<Gradient>),
-                  "descent: a temporary Matrix or Array cannot be registered: the optimizer "
-                  "would keep a view of a destroyed object");
+    static_assert(
+        !(std::is_rvalue_reference<Value&&>::value && detail::is_owning_object<Value>)&&!(
+            std::is_rvalue_reference<Gradient&&>::value && detail::is_owning_object<Gradient>),
+        "descent: a temporary Matrix or Array cannot be registered: the optimizer "
+        "would keep a view of a destroyed object");
     Block<Scalar> block =
         detail::make_block<Scalar>(Rule::name, std::move(name), value, gradient, options);
     for (const Entry& other : entries_) check_distinct(block, other.block);
@@ -273,9 +272,8 @@ class Optimizer {
     while (index < g.size() && std::isfinite(g[index])) ++index;
     throw NonFiniteGradient(std::string(Rule::name) + ": gradient of block \"" +
                             entry.block.name() + "\" is not finite at step " +
-                            std::to_string(step_count_ + 1) + " (element " +
-                            std::to_string(index) + " is " +
-                            detail::format_value(double(g[index])) + ")");
+                            std::to_string(step_count_ + 1) + " (element " + std::to_string(index) +
+                            " is " + detail::format_value(double(g[index])) + ")");
   }
 
   // The product of the clip factors of the norm clips that are global (or per block).
@@ -330,7 +328,9 @@ class Optimizer {
   void run_kernel(const Kernel& kernel, P& p, const G& g, Eigen::Index begin) const {
     if constexpr (Regularized) {
       std::apply(
-          [&](const auto&... policy) { kernel(p, detail::with_coupled_terms(g, p, policy...), begin); },
+          [&](const auto&... policy) {
+            kernel(p, detail::with_coupled_terms(g, p, policy...), begin);
+          },
           policies_);
     } else {
       kernel(p, g, begin);

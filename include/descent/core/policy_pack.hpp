@@ -97,8 +97,7 @@ double penalty_of(const P& policy, const V& value) {
 template <class V, class... Policies>
 double total_penalty(const std::tuple<Policies...>& policies, const V& value) {
   double total = 0.0;
-  std::apply([&](const auto&... policy) { ((total += penalty_of(policy, value)), ...); },
-             policies);
+  std::apply([&](const auto&... policy) { ((total += penalty_of(policy, value)), ...); }, policies);
   return total;
 }
 

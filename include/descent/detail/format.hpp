@@ -38,8 +38,8 @@ inline std::string format_shape(Eigen::Index rows, Eigen::Index cols) {
 /// Throws std::invalid_argument("<owner>: <setting> must be <requirement>, got <value>").
 [[noreturn]] inline void throw_setting(const std::string& owner, const char* setting,
                                        const char* requirement, double value) {
-  throw std::invalid_argument(owner + ": " + setting + " must be " +
-                              requirement + ", got " + format_value(value));
+  throw std::invalid_argument(owner + ": " + setting + " must be " + requirement + ", got " +
+                              format_value(value));
 }
 
 /// Checks `0 <= value < inf`: learning rates, eps, decay strengths.

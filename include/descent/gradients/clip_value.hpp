@@ -12,7 +12,9 @@ class ClipValue {
  public:
   static constexpr PolicyKind kind = PolicyKind::gradient_transform;
 
-  explicit ClipValue(double clip) : clip_(clip) { detail::require_positive("ClipValue", "clip", clip); }
+  explicit ClipValue(double clip) : clip_(clip) {
+    detail::require_positive("ClipValue", "clip", clip);
+  }
   double clip() const { return clip_; }
 
   template <class G>

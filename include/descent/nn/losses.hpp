@@ -81,8 +81,7 @@ double bce(const Eigen::MatrixBase<P>& probabilities, const Eigen::MatrixBase<T>
 
 /// Mean squared error (torch.nn.MSELoss): l = (x - y)^2, dl/dx = 2 (x - y).
 template <class X, class T, class G>
-double mse(const Eigen::MatrixBase<X>& predictions, const Eigen::MatrixBase<T>& targets,
-           G& grad) {
+double mse(const Eigen::MatrixBase<X>& predictions, const Eigen::MatrixBase<T>& targets, G& grad) {
   using S = typename X::Scalar;
   detail_losses::check_shapes("mse", predictions, targets);
   grad.resize(predictions.rows(), predictions.cols());

@@ -30,8 +30,8 @@ class Mlp {
 
   /// Throws std::invalid_argument when there are fewer than two widths, a width < 1, or not
   /// exactly one activation per layer.
-  Mlp(const std::vector<Eigen::Index>& widths, const std::vector<Activation>& activations,
-      Rng& rng, Init init = Init::xavier_uniform, DropoutPolicy dropout = DropoutPolicy()) {
+  Mlp(const std::vector<Eigen::Index>& widths, const std::vector<Activation>& activations, Rng& rng,
+      Init init = Init::xavier_uniform, DropoutPolicy dropout = DropoutPolicy()) {
     if (widths.size() < 2) {
       throw std::invalid_argument("Mlp: widths must hold at least 2 values (in, out), got " +
                                   std::to_string(widths.size()));

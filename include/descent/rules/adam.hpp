@@ -83,7 +83,7 @@ class Adam {
   struct Kernel {
     State<Scalar>& state;
     Scalar beta1, one_minus_beta1, beta2, one_minus_beta2;
-    Scalar step_size;             ///< lr / (1 - b1^t)
+    Scalar step_size;                  ///< lr / (1 - b1^t)
     Scalar inv_bias_correction2_sqrt;  ///< 1 / sqrt(1 - b2^t), so the pass divides once
     Scalar eps;
     Scalar keep;
@@ -114,9 +114,7 @@ class Adam {
   }
   const Options& options() const { return options_; }
   /// AMSGrad adds a state array, so it cannot be switched once blocks are registered.
-  bool same_structure(const Options& other) const {
-    return other.amsgrad() == options_.amsgrad();
-  }
+  bool same_structure(const Options& other) const { return other.amsgrad() == options_.amsgrad(); }
 
   template <class Scalar>
   State<Scalar> init(Eigen::Index size) const {

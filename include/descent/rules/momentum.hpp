@@ -115,9 +115,12 @@ class MomentumRule {
   }
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {
-    return {state.momentum_buffer,           Scalar(lr),
-            Scalar(keep),                    Scalar(options_.momentum()),
-            Scalar(1.0 - options_.dampening()), state.steps == 1};
+    return {state.momentum_buffer,
+            Scalar(lr),
+            Scalar(keep),
+            Scalar(options_.momentum()),
+            Scalar(1.0 - options_.dampening()),
+            state.steps == 1};
   }
 
  private:

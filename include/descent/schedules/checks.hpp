@@ -32,8 +32,8 @@ inline void require_milestones(const std::string& owner, const std::int64_t* mil
         throw_setting(owner, setting.c_str(), "> 0", static_cast<double>(milestones[0]));
       }
     } else if (milestones[i] <= milestones[i - 1]) {
-      const std::string requirement = "> " + std::to_string(milestones[i - 1]) + " (milestones[" +
-                                      std::to_string(i - 1) + "])";
+      const std::string requirement =
+          "> " + std::to_string(milestones[i - 1]) + " (milestones[" + std::to_string(i - 1) + "])";
       throw_setting(owner, setting.c_str(), requirement.c_str(),
                     static_cast<double>(milestones[i]));
     }

@@ -27,8 +27,7 @@ class Cosine {
   double lr(double base_lr, std::int64_t t) const {
     assert(t >= 0);
     if (t >= total_steps_) return min_lr_;
-    const double angle =
-        pi_ * static_cast<double>(t) / static_cast<double>(total_steps_);
+    const double angle = pi_ * static_cast<double>(t) / static_cast<double>(total_steps_);
     return min_lr_ + (base_lr - min_lr_) * (1.0 + std::cos(angle)) / 2.0;
   }
 

@@ -32,8 +32,8 @@ class MultiStep {
   /// Allocates nothing: a binary search over the milestones.
   double lr(double base_lr, std::int64_t t) const {
     assert(t >= 0);
-    const auto passed = std::upper_bound(milestones_.begin(), milestones_.end(), t) -
-                        milestones_.begin();
+    const auto passed =
+        std::upper_bound(milestones_.begin(), milestones_.end(), t) - milestones_.begin();
     return base_lr * std::pow(gamma_, static_cast<double>(passed));
   }
 

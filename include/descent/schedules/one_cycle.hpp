@@ -22,8 +22,8 @@ enum class Anneal { cosine, linear };
 ///   three phases: initial -> base  until step p*N - 1,  base -> initial until 2*p*N - 2,
 ///                 initial -> min   until step N - 1
 /// (phase ends are real numbers, exactly PyTorch's). A phase from a to b with ends s < e gives,
-/// for x = (t - s) / (e - s):  cosine  b + (a - b) / 2 * (1 + cos(pi * x));  linear  (b - a) * x + a.
-/// Past step N - 1 the rate stays at its value at N - 1 (PyTorch raises an error past N and
+/// for x = (t - s) / (e - s):  cosine  b + (a - b) / 2 * (1 + cos(pi * x));  linear  (b - a) * x +
+/// a. Past step N - 1 the rate stays at its value at N - 1 (PyTorch raises an error past N and
 /// extrapolates the last phase at t = N). Momentum cycling is not part of a schedule.
 /// p * N = 1 is rejected: PyTorch divides by zero at t = 0 (a warm-up phase of length 0).
 class OneCycle {

@@ -44,7 +44,8 @@ class ReduceOnPlateauOptions {
     return *this;
   }
   double threshold() const { return threshold_; }
-  /// relative: better than best * (1 -/+ threshold); absolute: best -/+ threshold (default relative).
+  /// relative: better than best * (1 -/+ threshold); absolute: best -/+ threshold (default
+  /// relative).
   ReduceOnPlateauOptions& threshold_mode(ThresholdMode value) {
     threshold_mode_ = value;
     return *this;
@@ -84,15 +85,17 @@ class ReduceOnPlateauOptions {
 /// state() / set_state() (checkpoints).
 struct ReduceOnPlateauState {
   double best = std::numeric_limits<double>::infinity();  ///< +inf (min) / -inf (max) at first
-  std::int64_t num_bad_epochs = 0;    ///< reports since the last improvement
-  std::int64_t cooldown_counter = 0;  ///< reports left in the cooldown
-  std::int64_t reductions = 0;        ///< reductions triggered so far (skipped ones included)
-  std::int64_t last_epoch = 0;        ///< reports so far
+  std::int64_t num_bad_epochs = 0;                        ///< reports since the last improvement
+  std::int64_t cooldown_counter = 0;                      ///< reports left in the cooldown
+  std::int64_t reductions = 0;  ///< reductions triggered so far (skipped ones included)
+  std::int64_t last_epoch = 0;  ///< reports so far
 };
 
 /// ReduceLROnPlateau's step(metric), as report(metric):
-///   improved = metric < best * (1 - threshold)  (min, relative)   metric < best - threshold (min, absolute)
-///              metric > best * (1 + threshold)  (max, relative)   metric > best + threshold (max, absolute)
+///   improved = metric < best * (1 - threshold)  (min, relative)   metric < best - threshold (min,
+///   absolute)
+///              metric > best * (1 + threshold)  (max, relative)   metric > best + threshold (max,
+///              absolute)
 ///   if improved: best = metric, num_bad = 0, else num_bad += 1   (NaN never improves, as PyTorch)
 ///   in cooldown: cooldown_counter -= 1, num_bad = 0
 ///   if num_bad > patience: reduce, cooldown_counter = cooldown, num_bad = 0
