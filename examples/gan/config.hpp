@@ -14,7 +14,7 @@ namespace gan {
 /// Every setting of a run; the defaults are the configuration the README's table measures.
 struct Config {
   std::string dataset = "ring";
-  std::int64_t steps = 24000;     // generator (and discriminator) updates
+  std::int64_t steps = 24000;  // generator (and discriminator) updates
   std::uint64_t seed = 1;
   std::string optimizer = "adam";  // adam, sgd, momentum, nesterov, rmsprop, adagrad
   double lr = 1e-3;
@@ -22,15 +22,21 @@ struct Config {
   std::string schedule = "linear";    // constant, linear, cosine
   double decay_start = 0.5;           // fraction of the steps after which the rate decays
   double l2 = 0.0, weight_decay = 0.0;
-  double ema = 0.0;                   // decay of the generator's weight average (0: off)
-  std::int64_t batch = 64;           // samples per step (real and generated each)
-  std::int64_t pack = 4;              // PacGAN: samples per discriminator input
-  double noise = 0.1;                 // instance noise std (in mean spacings) at step 0
-  double noise_end = 0.75;            // fraction of the steps at which it reaches 0
-  double d_gain = 1.0;                // D's inputs are the normalized data times this
+  double ema = 0.0;          // decay of the generator's weight average (0: off)
+  double ema_start = 0.0;    // fraction of the steps after which the average starts
+  double d_bias = 0.0;       // D's first-layer biases start uniform in [-X, X]
+  double d_lr = 0.0;         // discriminator's base rate (0: same as lr)
+  std::int64_t d_steps = 1;  // discriminator updates per generator update
+  std::int64_t batch = 64;   // samples per step (real and generated each)
+  std::int64_t pack = 4;     // PacGAN: samples per discriminator input
+  double noise = 0.1;        // instance noise std (in mean spacings) at step 0
+  double noise_end = 0.75;   // fraction of the steps at which it reaches 0
+  double d_gain = 1.0;       // D's inputs are the normalized data times this
   std::int64_t hidden = 128, latent = 8;
+  std::int64_t d_hidden = 0;                // discriminator's hidden width (0: same as hidden)
+  std::int64_t g_layers = 2, d_layers = 2;  // hidden layers of G and D
   std::int64_t eval_samples = 2500;
-  std::string out = "";               // file prefix for CSV/PNG ("" = gan_<dataset>)
+  std::string out = "";  // file prefix for CSV/PNG ("" = gan_<dataset>)
   bool files = true, json = false, progress = true;
 };
 
@@ -50,12 +56,17 @@ inline std::string usage() {
          "  --l2 X                 coupled L2 on weights (default 0)\n"
          "  --weight-decay X       decoupled weight decay on weights (default 0)\n"
          "  --ema X                generator weight EMA decay, 0 = off (default 0)\n"
+         "  --ema-start F          fraction of the steps after which the EMA starts (default 0)\n"
+         "  --d-lr X               discriminator base learning rate, 0 = --lr (default 0)\n"
+         "  --d-steps N            discriminator updates per generator update (default 1)\n"
          "  --batch N              samples per step (default 64)\n"
          "  --pack N               PacGAN packing: samples per D input (default 4)\n"
          "  --noise X              instance noise std at step 0, in mode spacings (default 0.1)\n"
          "  --noise-end F          fraction of the steps where the noise reaches 0 (default 0.75)\n"
          "  --d-gain X             D sees the data (scaled into [-1, 1]) times X (default 1)\n"
          "  --hidden N --latent N  hidden width (default 128), noise dimension (default 8)\n"
+         "  --d-hidden N           discriminator hidden width, 0 = --hidden (default 0)\n"
+         "  --g-layers N --d-layers N  hidden layers of G and D (default 2, 2)\n"
          "  --out PREFIX           output files PREFIX_samples.csv/.png, PREFIX_losses.csv/.png\n"
          "                         (default gan_<dataset>)\n"
          "  --no-files             write no files\n"
@@ -101,38 +112,77 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       return args[++i];
     };
     if (flag == "--help" || flag == "-h") return false;
-    if (flag == "--dataset") c.dataset = value();
-    else if (flag == "--steps") c.steps = detail::parse_int(flag, value(), 1);
-    else if (flag == "--seed") c.seed = std::uint64_t(detail::parse_int(flag, value(), 0));
-    else if (flag == "--optimizer") c.optimizer = value();
-    else if (flag == "--lr") c.lr = detail::parse_double(flag, value());
-    else if (flag == "--beta1") c.beta1 = detail::parse_double(flag, value());
-    else if (flag == "--beta2") c.beta2 = detail::parse_double(flag, value());
-    else if (flag == "--schedule") c.schedule = value();
-    else if (flag == "--decay-start") c.decay_start = detail::parse_double(flag, value());
-    else if (flag == "--l2") c.l2 = detail::parse_double(flag, value());
-    else if (flag == "--weight-decay") c.weight_decay = detail::parse_double(flag, value());
-    else if (flag == "--ema") c.ema = detail::parse_double(flag, value());
-    else if (flag == "--batch") c.batch = detail::parse_int(flag, value(), 1);
-    else if (flag == "--pack") c.pack = detail::parse_int(flag, value(), 1);
-    else if (flag == "--noise") c.noise = detail::parse_double(flag, value());
-    else if (flag == "--noise-end") c.noise_end = detail::parse_double(flag, value());
-    else if (flag == "--d-gain") c.d_gain = detail::parse_double(flag, value());
-    else if (flag == "--hidden") c.hidden = detail::parse_int(flag, value(), 1);
-    else if (flag == "--latent") c.latent = detail::parse_int(flag, value(), 1);
-    else if (flag == "--out") c.out = value();
-    else if (flag == "--no-files") c.files = false;
-    else if (flag == "--no-progress") c.progress = false;
-    else if (flag == "--json") c.json = true;
-    else throw std::invalid_argument("gan: unknown option \"" + flag + "\" (see --help)");
+    if (flag == "--dataset")
+      c.dataset = value();
+    else if (flag == "--steps")
+      c.steps = detail::parse_int(flag, value(), 1);
+    else if (flag == "--seed")
+      c.seed = std::uint64_t(detail::parse_int(flag, value(), 0));
+    else if (flag == "--optimizer")
+      c.optimizer = value();
+    else if (flag == "--lr")
+      c.lr = detail::parse_double(flag, value());
+    else if (flag == "--beta1")
+      c.beta1 = detail::parse_double(flag, value());
+    else if (flag == "--beta2")
+      c.beta2 = detail::parse_double(flag, value());
+    else if (flag == "--schedule")
+      c.schedule = value();
+    else if (flag == "--decay-start")
+      c.decay_start = detail::parse_double(flag, value());
+    else if (flag == "--l2")
+      c.l2 = detail::parse_double(flag, value());
+    else if (flag == "--weight-decay")
+      c.weight_decay = detail::parse_double(flag, value());
+    else if (flag == "--ema")
+      c.ema = detail::parse_double(flag, value());
+    else if (flag == "--ema-start")
+      c.ema_start = detail::parse_double(flag, value());
+    else if (flag == "--d-bias")
+      c.d_bias = detail::parse_double(flag, value());
+    else if (flag == "--d-lr")
+      c.d_lr = detail::parse_double(flag, value());
+    else if (flag == "--d-steps")
+      c.d_steps = detail::parse_int(flag, value(), 1);
+    else if (flag == "--d-hidden")
+      c.d_hidden = detail::parse_int(flag, value(), 0);
+    else if (flag == "--g-layers")
+      c.g_layers = detail::parse_int(flag, value(), 1);
+    else if (flag == "--d-layers")
+      c.d_layers = detail::parse_int(flag, value(), 1);
+    else if (flag == "--batch")
+      c.batch = detail::parse_int(flag, value(), 1);
+    else if (flag == "--pack")
+      c.pack = detail::parse_int(flag, value(), 1);
+    else if (flag == "--noise")
+      c.noise = detail::parse_double(flag, value());
+    else if (flag == "--noise-end")
+      c.noise_end = detail::parse_double(flag, value());
+    else if (flag == "--d-gain")
+      c.d_gain = detail::parse_double(flag, value());
+    else if (flag == "--hidden")
+      c.hidden = detail::parse_int(flag, value(), 1);
+    else if (flag == "--latent")
+      c.latent = detail::parse_int(flag, value(), 1);
+    else if (flag == "--out")
+      c.out = value();
+    else if (flag == "--no-files")
+      c.files = false;
+    else if (flag == "--no-progress")
+      c.progress = false;
+    else if (flag == "--json")
+      c.json = true;
+    else
+      throw std::invalid_argument("gan: unknown option \"" + flag + "\" (see --help)");
   }
   detail::require(c.batch % c.pack == 0, "--batch", "a multiple of --pack", double(c.batch));
   detail::require(c.decay_start >= 0.0 && c.decay_start < 1.0, "--decay-start", "in [0, 1)",
                   c.decay_start);
   detail::require(c.d_gain > 0.0, "--d-gain", "> 0", c.d_gain);
   detail::require(c.noise >= 0.0, "--noise", ">= 0", c.noise);
-  detail::require(c.noise_end > 0.0 && c.noise_end <= 1.0, "--noise-end", "in (0, 1]",
-                  c.noise_end);
+  detail::require(c.noise_end > 0.0 && c.noise_end <= 1.0, "--noise-end", "in (0, 1]", c.noise_end);
+  detail::require(c.ema_start >= 0.0 && c.ema_start < 1.0, "--ema-start", "in [0, 1)", c.ema_start);
+  detail::require(c.d_lr >= 0.0, "--d-lr", ">= 0", c.d_lr);
   if (c.json) c.progress = false;
   return true;
 }

@@ -67,13 +67,13 @@ void sample(const Mixture& mixture, descent::Rng& rng, M& out) {
 
 /// The mode-coverage protocol's numbers for a set of generated samples.
 struct Coverage {
-  Eigen::Index samples = 0;             ///< samples evaluated
-  Eigen::Index modes_total = 0;         ///< K
-  Eigen::Index modes_captured = 0;      ///< modes nearest to >= 1 high-quality sample
-  Eigen::Index high_quality = 0;        ///< samples within 3 std of their nearest mean
-  double high_quality_fraction = 0.0;   ///< high_quality / samples
-  Eigen::Index min_mode_samples = 0;    ///< fewest high-quality samples of any mode
-  double reverse_kl = 0.0;              ///< KL(q || uniform), q = high-quality samples per mode
+  Eigen::Index samples = 0;               ///< samples evaluated
+  Eigen::Index modes_total = 0;           ///< K
+  Eigen::Index modes_captured = 0;        ///< modes nearest to >= 1 high-quality sample
+  Eigen::Index high_quality = 0;          ///< samples within 3 std of their nearest mean
+  double high_quality_fraction = 0.0;     ///< high_quality / samples
+  Eigen::Index min_mode_samples = 0;      ///< fewest high-quality samples of any mode
+  double reverse_kl = 0.0;                ///< KL(q || uniform), q = high-quality samples per mode
   std::vector<Eigen::Index> mode_counts;  ///< high-quality samples per mode
 };
 

@@ -25,20 +25,19 @@ inline std::string json_number(double v) {
 /// The run as exactly one JSON object on one line.
 inline void print_json(std::ostream& out, const Config& c, const Run& r) {
   const Coverage& v = r.coverage;
-  out << "{\"dataset\": \"" << c.dataset << "\", \"seed\": " << c.seed
-      << ", \"steps\": " << c.steps << ", \"optimizer\": \"" << c.optimizer
-      << "\", \"modes_captured\": " << v.modes_captured << ", \"modes_total\": " << v.modes_total
+  out << "{\"dataset\": \"" << c.dataset << "\", \"seed\": " << c.seed << ", \"steps\": " << c.steps
+      << ", \"optimizer\": \"" << c.optimizer << "\", \"modes_captured\": " << v.modes_captured
+      << ", \"modes_total\": " << v.modes_total
       << ", \"high_quality_fraction\": " << json_number(v.high_quality_fraction)
       << ", \"min_mode_samples\": " << v.min_mode_samples
-      << ", \"reverse_kl\": " << json_number(v.reverse_kl)
-      << ", \"samples\": " << v.samples << ", \"last_weights_high_quality_fraction\": "
+      << ", \"reverse_kl\": " << json_number(v.reverse_kl) << ", \"samples\": " << v.samples
+      << ", \"last_weights_high_quality_fraction\": "
       << json_number(r.last_coverage.high_quality_fraction)
       << ", \"last_weights_modes_captured\": " << r.last_coverage.modes_captured
       << ", \"seconds\": " << json_number(r.seconds)
       << ", \"steps_per_second\": " << json_number(r.steps_per_second)
       << ", \"final_d_loss\": " << json_number(r.d_loss.empty() ? NAN : r.d_loss.back())
-      << ", \"final_g_loss\": " << json_number(r.g_loss.empty() ? NAN : r.g_loss.back())
-      << "}\n";
+      << ", \"final_g_loss\": " << json_number(r.g_loss.empty() ? NAN : r.g_loss.back()) << "}\n";
 }
 
 /// The run as a few readable lines.
@@ -52,10 +51,10 @@ inline void print_text(std::ostream& out, const Config& c, const Run& r) {
                 "fewest per mode:      %lld (a fair share is %lld)\n"
                 "reverse KL:           %.4f\n",
                 c.dataset.c_str(), static_cast<unsigned long long>(c.seed),
-                static_cast<long long>(c.steps), c.optimizer.c_str(), r.seconds,
-                r.steps_per_second, static_cast<long long>(v.modes_captured),
-                static_cast<long long>(v.modes_total), 100.0 * v.high_quality_fraction,
-                static_cast<long long>(v.samples), static_cast<long long>(v.min_mode_samples),
+                static_cast<long long>(c.steps), c.optimizer.c_str(), r.seconds, r.steps_per_second,
+                static_cast<long long>(v.modes_captured), static_cast<long long>(v.modes_total),
+                100.0 * v.high_quality_fraction, static_cast<long long>(v.samples),
+                static_cast<long long>(v.min_mode_samples),
                 static_cast<long long>(v.samples / v.modes_total), v.reverse_kl);
   out << buffer;
 }

@@ -35,28 +35,43 @@ using Matrix = Eigen::MatrixXf;
 
 /// What a run produced.
 struct Run {
-  Coverage coverage;                   // of the evaluated weights (the EMA when on)
-  Coverage last_coverage;              // of the last weights, on the same latent draws
-  Eigen::Matrix2Xf samples;            // the evaluated samples, in data coordinates
-  std::vector<float> d_loss, g_loss;   // per step
-  double seconds = 0.0;                // training time (evaluation excluded)
+  Coverage coverage;                  // of the evaluated weights (the EMA when on)
+  Coverage last_coverage;             // of the last weights, on the same latent draws
+  Eigen::Matrix2Xf samples;           // the evaluated samples, in data coordinates
+  std::vector<float> d_loss, g_loss;  // per step
+  double seconds = 0.0;               // training time (evaluation excluded)
   double steps_per_second = 0.0;
 };
 
 /// The rule's options from the command line's settings.
 template <class Rule>
-typename Rule::Options rule_options(const Config& c) {
+typename Rule::Options rule_options(const Config& c, double lr) {
   using namespace descent;
   if constexpr (std::is_same_v<Rule, rules::Adam>) {
-    return AdamOptions(c.lr).betas(c.beta1, c.beta2);
+    return AdamOptions(lr).betas(c.beta1, c.beta2);
   } else if constexpr (std::is_same_v<Rule, rules::Momentum> ||
                        std::is_same_v<Rule, rules::Nesterov>) {
-    return MomentumOptions(c.lr).momentum(c.beta1);
+    return MomentumOptions(lr).momentum(c.beta1);
   } else if constexpr (std::is_same_v<Rule, rules::RMSprop>) {
-    return RMSpropOptions(c.lr).alpha(c.beta2);
+    return RMSpropOptions(lr).alpha(c.beta2);
   } else {
-    return typename Rule::Options(c.lr);
+    return typename Rule::Options(lr);
   }
+}
+
+// Widths {in, h, ..., h, out} of an MLP with `layers` hidden layers, and its activations.
+inline std::vector<Eigen::Index> mlp_widths(Eigen::Index in, Eigen::Index h, std::int64_t layers,
+                                            Eigen::Index out) {
+  std::vector<Eigen::Index> w(std::size_t(layers) + 2, h);
+  w.front() = in;
+  w.back() = out;
+  return w;
+}
+inline std::vector<descent::nn::Activation> mlp_activations(descent::nn::Activation hidden,
+                                                            std::int64_t layers) {
+  std::vector<descent::nn::Activation> a(std::size_t(layers) + 1, hidden);
+  a.back() = descent::nn::Activation(descent::nn::ActivationKind::identity);
+  return a;
 }
 
 // Adds noise_std * N(0, 1) to every element of `m` (instance noise, Sønderby et al., 2017).
@@ -87,21 +102,30 @@ Run train(const Config& c) {
       eval_rng(master.next());
   using descent::nn::Activation;
   using descent::nn::ActivationKind;
-  const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, 0.2),
-      linear(ActivationKind::identity);
+  const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, 0.2);
   const Eigen::Index n = c.batch, m = c.pack, packs = n / m, h = c.hidden;
-  descent::nn::Mlp<float> g({c.latent, h, h, 2}, {relu, relu, linear}, init_rng,
+  const Eigen::Index dh = c.d_hidden > 0 ? c.d_hidden : h;
+  descent::nn::Mlp<float> g(mlp_widths(c.latent, h, c.g_layers, 2),
+                            mlp_activations(relu, c.g_layers), init_rng,
                             descent::nn::Init::he_uniform);
-  descent::nn::Mlp<float> d({2 * m, h, h, 1}, {leaky, leaky, linear}, init_rng,
+  descent::nn::Mlp<float> d(mlp_widths(2 * m, dh, c.d_layers, 1),
+                            mlp_activations(leaky, c.d_layers), init_rng,
                             descent::nn::Init::he_uniform);
 
   const std::int64_t decay_start = std::int64_t(c.decay_start * double(c.steps));
   const Schedule schedule(Schedule::kind_by_name(c.schedule), decay_start, c.steps);
-  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay, descent::Ema>
-      g_opt(rule_options<Rule>(c), schedule, descent::L2(c.l2), descent::WeightDecay(c.weight_decay),
-            descent::Ema(c.ema));
+  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay, descent::Ema> g_opt(
+      rule_options<Rule>(c, c.lr), schedule, descent::L2(c.l2),
+      descent::WeightDecay(c.weight_decay),
+      descent::Ema(c.ema, std::int64_t(c.ema_start * double(c.steps))));
   descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay> d_opt(
-      rule_options<Rule>(c), schedule, descent::L2(c.l2), descent::WeightDecay(c.weight_decay));
+      rule_options<Rule>(c, c.d_lr > 0.0 ? c.d_lr : c.lr), schedule, descent::L2(c.l2),
+      descent::WeightDecay(c.weight_decay));
+  if (c.d_bias > 0.0) {
+    auto& b = d.layer(0).bias();
+    for (Eigen::Index i = 0; i < b.size(); ++i)
+      b[i] = float(c.d_bias * (2.0 * init_rng.uniform() - 1.0));
+  }
   g.add_to(g_opt, "gen");
   d.add_to(d_opt, "disc");
 
@@ -119,18 +143,22 @@ Run train(const Config& c) {
   for (std::int64_t t = 0; t < c.steps; ++t) {
     const double noise_std =
         c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
-    sample(mixture, data_rng, real);
-    real /= float(scale);
-    for (Eigen::Index i = 0; i < z.size(); ++i) z.data()[i] = float(data_rng.normal());
-    const Matrix& fake = g.forward(z);
-    // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows, which
-    // in column-major storage is the same memory seen as 2m x (n / m).
-    d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
-    d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
-    add_noise(d_in, gain * noise_std, noise_rng);
-    const double d_loss = descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
-    d.backward(d_grad, descent::nn::Need::parameters);
-    d_opt.step();
+    double d_loss = 0.0;
+    for (std::int64_t k = 0; k < c.d_steps; ++k) {
+      sample(mixture, data_rng, real);
+      real /= float(scale);
+      for (Eigen::Index i = 0; i < z.size(); ++i) z.data()[i] = float(data_rng.normal());
+      const Matrix& fake = g.forward(z);
+      // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows,
+      // which in column-major storage is the same memory seen as 2m x (n / m).
+      d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
+      d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+      add_noise(d_in, gain * noise_std, noise_rng);
+      d_loss = descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
+      d.backward(d_grad, descent::nn::Need::parameters);
+      d_opt.step();
+    }
+    const Matrix& fake = g.output();
 
     // Non-saturating generator loss: -log D(G(z)), through the updated D.
     fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
@@ -170,8 +198,10 @@ inline Run train(const Config& c) {
   if (c.optimizer == "nesterov") return train<Nesterov>(c);
   if (c.optimizer == "rmsprop") return train<RMSprop>(c);
   if (c.optimizer == "adagrad") return train<Adagrad>(c);
-  throw std::invalid_argument("gan: --optimizer must be adam, sgd, momentum, nesterov, rmsprop "
-                              "or adagrad, got \"" + c.optimizer + "\"");
+  throw std::invalid_argument(
+      "gan: --optimizer must be adam, sgd, momentum, nesterov, rmsprop "
+      "or adagrad, got \"" +
+      c.optimizer + "\"");
 }
 
 }  // namespace gan

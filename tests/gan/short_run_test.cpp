@@ -58,8 +58,9 @@ TEST_CASE("GAN options: unknown flags and bad values are clear errors", "[gan]")
                     "gan: --batch must be a multiple of --pack, got 10");
   gan::Config d;
   d.optimizer = "lbfgs";
-  CHECK_THROWS_WITH(gan::train(d), "gan: --optimizer must be adam, sgd, momentum, nesterov, "
-                                   "rmsprop or adagrad, got \"lbfgs\"");
+  CHECK_THROWS_WITH(gan::train(d),
+                    "gan: --optimizer must be adam, sgd, momentum, nesterov, "
+                    "rmsprop or adagrad, got \"lbfgs\"");
   gan::Config e;
   CHECK(gan::parse({"--dataset", "grid", "--seed", "3", "--json"}, e));
   CHECK(e.dataset == "grid");
