@@ -2,6 +2,7 @@
 /// descent: gradient-based optimizers over Eigen parameter blocks. The umbrella header.
 
 #include "descent/averaging/averaging.hpp"
+#include "descent/checkpoint/checkpoint.hpp"
 #include "descent/core/apply.hpp"
 #include "descent/core/block.hpp"
 #include "descent/core/block_options.hpp"

@@ -26,6 +26,10 @@
 
 namespace descent {
 
+namespace detail {
+struct CheckpointAccess;  // checkpoint/checkpoint.hpp reads and restores the private state
+}  // namespace detail
+
 /// An optimizer: a rule (the math), a schedule (the learning rate of step t) and a pack of
 /// policies (regularizers, gradient clipping, a non-finite check, weight averaging), over
 /// blocks registered by name.
@@ -196,6 +200,8 @@ class Optimizer {
   bool averages_swapped() const { return averages_swapped_; }
 
  private:
+  friend struct detail::CheckpointAccess;
+
   struct Entry {
     Block<Scalar> block;
     State state;
