@@ -175,7 +175,8 @@ struct CheckpointAccess {
     using State = typename Opt::State;
     using Array = typename Opt::Array;
     using Entry = typename std::remove_reference_t<decltype(opt.entries_)>::value_type;
-    const std::string who = context + ": optimizer \"" + saved.name + "\"";
+    const std::string named = "optimizer \"" + saved.name + "\"";  // in report.problems
+    const std::string who = context + ": " + named;                // in CheckpointError
 
     if (saved.rule != Rule::name) {
       throw CheckpointError(who + ": saved rule " + saved.rule + ", optimizer has " + Rule::name);
@@ -230,7 +231,7 @@ struct CheckpointAccess {
                       same_settings(policies[i].settings, saved.policies[i].settings);
     }
     if (!same_policies) {
-      report.problems.push_back(who + ": saved policies " + describe(saved.policies) +
+      report.problems.push_back(named + ": saved policies " + describe(saved.policies) +
                                 ", optimizer has " + describe(policies));
     }
 
@@ -344,15 +345,16 @@ struct CheckpointAccess {
                              CheckpointReport& report, Staged& staged) {
     using Schedule = typename Opt::schedule_type;
     const SavedSchedule& s = saved.schedule;
+    const std::string named = "optimizer \"" + saved.name + "\"";
     if constexpr (std::is_same<Schedule, ReduceOnPlateau>::value) {
       if (s.kind != ScheduleRecord::reduce_on_plateau) {
-        report.problems.push_back(who +
+        report.problems.push_back(named +
                                   ": saved schedule is not ReduceOnPlateau, optimizer has one");
         return;
       }
       const std::vector<SavedSetting> live = plateau_settings(opt.schedule_.options());
       if (!same_settings(live, s.settings)) {
-        report.problems.push_back(who + ": saved ReduceOnPlateau settings differ: " +
+        report.problems.push_back(named + ": saved ReduceOnPlateau settings differ: " +
                                   setting_differences(s.settings, live));
         return;
       }
@@ -370,7 +372,7 @@ struct CheckpointAccess {
       staged.restore_schedule = true;
     } else {
       if (s.kind != ScheduleRecord::samples) {
-        report.problems.push_back(who +
+        report.problems.push_back(named +
                                   ": saved schedule is ReduceOnPlateau, optimizer has another");
         return;
       }
@@ -378,7 +380,7 @@ struct CheckpointAccess {
         if (sample.first < 0) throw CheckpointError(who + ": negative schedule sample step");
         const double live = opt.schedule_.lr(1.0, sample.first);
         if (!same_rate(live, sample.second)) {
-          report.problems.push_back(who + ": saved schedule differs: at step " +
+          report.problems.push_back(named + ": saved schedule differs: at step " +
                                     std::to_string(sample.first) + " it gives " +
                                     format_value(sample.second) + " x lr, the optimizer's " +
                                     format_value(live) + " x lr");
