@@ -26,8 +26,8 @@ void apply(const Rule& rule, FlatView<Scalar> value, FlatView<Scalar> gradient,
   ++state.steps;
   const auto kernel = rule.kernel(state, lr, 1.0);
   for_each_chunk<Scalar>(value.size(), [&](Eigen::Index begin, Eigen::Index length) {
-    auto p = value.segment(begin, length);
-    kernel(p, gradient.segment(begin, length), begin);
+    FlatView<Scalar> p(value.data() + begin, length);
+    kernel(p, FlatView<Scalar>(gradient.data() + begin, length), begin);
   });
 }
 

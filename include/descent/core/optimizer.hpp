@@ -308,10 +308,11 @@ class Optimizer {
     FlatView<Scalar>& gradient = entry.block.gradient();
     const bool averaging = kAverages > 0 && step_count_ >= average_start();
     for_each_chunk<Scalar>(entry.block.size(), [&](Eigen::Index begin, Eigen::Index length) {
-      auto p = value.segment(begin, length);
+      // Chunks are Maps (not segments), so the kernels can read them through Eigen's evaluators.
+      FlatView<Scalar> p(value.data() + begin, length);
       std::apply(
           [&](const auto&... policy) {
-            const auto raw = gradient.segment(begin, length);
+            const FlatView<Scalar> raw(gradient.data() + begin, length);
             if constexpr (kNormClips > 0) {
               run_kernel<Regularized>(kernel, p, detail::transformed(raw * clip, policy...), begin);
             } else {

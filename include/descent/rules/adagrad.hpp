@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 
 namespace descent {
@@ -75,9 +76,19 @@ class Adagrad {
 
     template <class P, class G>
     void operator()(P& p, const G& g, Eigen::Index begin) const {
-      auto s = sum.segment(begin, p.size());
-      s = s + g.square();
-      p = p * keep - clr * g / (s.sqrt() + eps);
+      const detail::LaneReader<G> grad(g);
+      Scalar* value = p.data();
+      Scalar* s = sum.data() + begin;
+      // Local copies, so stores through the stream pointers cannot force reloads.
+      const Scalar rate = clr, k = keep, e = eps;
+      detail::for_each_lane<Scalar, detail::LaneReader<G>::vectorizable>(
+          p.size(), [&](Eigen::Index i, auto ops) {
+            const auto gi = grad(ops, i);
+            const auto si = ops.load(s + i) + gi * gi;
+            ops.store(s + i, si);
+            ops.store(value + i, ops.load(value + i) * ops.all(k) -
+                                     ops.all(rate) * gi / (sqrt(si) + ops.all(e)));
+          });
     }
   };
 

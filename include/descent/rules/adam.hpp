@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 
 namespace descent {
@@ -91,18 +92,35 @@ class Adam {
 
     template <class P, class G>
     void operator()(P& p, const G& g, Eigen::Index begin) const {
-      const Eigen::Index n = p.size();
-      auto m = state.exp_avg.segment(begin, n);
-      auto v = state.exp_avg_sq.segment(begin, n);
-      m = beta1 * m + one_minus_beta1 * g;
-      v = beta2 * v + one_minus_beta2 * g.square();
       if (amsgrad) {
-        auto v_max = state.max_exp_avg_sq.segment(begin, n);
-        v_max = v_max.max(v);
-        p = p * keep - step_size * m / (v_max.sqrt() * inv_bias_correction2_sqrt + eps);
+        pass<true>(p.data(), detail::LaneReader<G>(g), begin, p.size());
       } else {
-        p = p * keep - step_size * m / (v.sqrt() * inv_bias_correction2_sqrt + eps);
+        pass<false>(p.data(), detail::LaneReader<G>(g), begin, p.size());
       }
+    }
+
+    template <bool AmsGrad, class Grad>
+    void pass(Scalar* value, const Grad& grad, Eigen::Index begin, Eigen::Index n) const {
+      Scalar* m = state.exp_avg.data() + begin;
+      Scalar* v = state.exp_avg_sq.data() + begin;
+      Scalar* v_max = AmsGrad ? state.max_exp_avg_sq.data() + begin : nullptr;
+      // Local copies: the stores through the stream pointers could alias the members, which
+      // would make the compiler reload every constant in every iteration.
+      const Scalar b1 = beta1, c1 = one_minus_beta1, b2 = beta2, c2 = one_minus_beta2;
+      const Scalar step = step_size, bc2 = inv_bias_correction2_sqrt, e = eps, k = keep;
+      detail::for_each_lane<Scalar, Grad::vectorizable>(n, [&](Eigen::Index i, auto ops) {
+        const auto gi = grad(ops, i);
+        const auto mi = ops.all(b1) * ops.load(m + i) + ops.all(c1) * gi;
+        auto vi = ops.all(b2) * ops.load(v + i) + ops.all(c2) * (gi * gi);
+        ops.store(m + i, mi);
+        ops.store(v + i, vi);
+        if constexpr (AmsGrad) {
+          vi = max(ops.load(v_max + i), vi);
+          ops.store(v_max + i, vi);
+        }
+        const auto denom = sqrt(vi) * ops.all(bc2) + ops.all(e);
+        ops.store(value + i, ops.load(value + i) * ops.all(k) - ops.all(step) * mi / denom);
+      });
     }
   };
 

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 
 namespace descent {
@@ -75,19 +76,31 @@ class MomentumRule {
     void operator()(P& p, const G& g, Eigen::Index begin) const {
       if (mu == Scalar(0)) {
         p = p * keep - lr * g;
-        return;
-      }
-      auto b = buffer.segment(begin, p.size());
-      if (first) {
-        b = g;
+      } else if (first) {
+        pass<true>(p.data(), detail::LaneReader<G>(g), begin, p.size());
       } else {
-        b = mu * b + one_minus_dampening * g;
+        pass<false>(p.data(), detail::LaneReader<G>(g), begin, p.size());
       }
-      if constexpr (IsNesterov) {
-        p = p * keep - lr * (g + mu * b);
-      } else {
-        p = p * keep - lr * b;
-      }
+    }
+
+    // One pass: the buffer takes the raw gradient on the first step (as PyTorch), then
+    // b <- mu * b + (1 - dampening) * g; p <- p * keep - lr * (Nesterov ? g + mu * b : b).
+    template <bool First, class Grad>
+    void pass(Scalar* value, const Grad& grad, Eigen::Index begin, Eigen::Index n) const {
+      Scalar* buf = buffer.data() + begin;
+      // Local copies, so stores through the stream pointers cannot force reloads.
+      const Scalar m = mu, d = one_minus_dampening, rate = lr, k = keep;
+      detail::for_each_lane<Scalar, Grad::vectorizable>(n, [&](Eigen::Index i, auto ops) {
+        const auto gi = grad(ops, i);
+        const auto bi = First ? gi : ops.all(m) * ops.load(buf + i) + ops.all(d) * gi;
+        ops.store(buf + i, bi);
+        const auto pi = ops.load(value + i) * ops.all(k);
+        if constexpr (IsNesterov) {
+          ops.store(value + i, pi - ops.all(rate) * (gi + ops.all(m) * bi));
+        } else {
+          ops.store(value + i, pi - ops.all(rate) * bi);
+        }
+      });
     }
   };
 

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 
 namespace descent {
@@ -88,27 +89,44 @@ class RMSprop {
 
     template <class P, class G>
     void operator()(P& p, const G& g, Eigen::Index begin) const {
-      const Eigen::Index n = p.size();
-      auto s = state.square_avg.segment(begin, n);
-      s = alpha * s + one_minus_alpha * g.square();
+      const detail::LaneReader<G> grad(g);
+      const bool momentum = mu > Scalar(0);
       if (centered) {
-        auto a = state.grad_avg.segment(begin, n);
-        a = alpha * a + one_minus_alpha * g;
-        update(p, g, (s - a.square()).max(Scalar(0)).sqrt() + eps, begin);
+        momentum ? pass<true, true>(p.data(), grad, begin, p.size())
+                 : pass<true, false>(p.data(), grad, begin, p.size());
       } else {
-        update(p, g, s.sqrt() + eps, begin);
+        momentum ? pass<false, true>(p.data(), grad, begin, p.size())
+                 : pass<false, false>(p.data(), grad, begin, p.size());
       }
     }
 
-    template <class P, class G, class D>
-    void update(P& p, const G& g, const D& denominator, Eigen::Index begin) const {
-      if (mu > Scalar(0)) {
-        auto b = state.momentum_buffer.segment(begin, p.size());
-        b = mu * b + g / denominator;
-        p = p * keep - lr * b;
-      } else {
-        p = p * keep - lr * g / denominator;
-      }
+    template <bool Centered, bool WithMomentum, class Grad>
+    void pass(Scalar* value, const Grad& grad, Eigen::Index begin, Eigen::Index n) const {
+      Scalar* sq = state.square_avg.data() + begin;
+      Scalar* avg = Centered ? state.grad_avg.data() + begin : nullptr;
+      Scalar* buf = WithMomentum ? state.momentum_buffer.data() + begin : nullptr;
+      // Local copies, so stores through the stream pointers cannot force reloads.
+      const Scalar a = alpha, c = one_minus_alpha, e = eps, m = mu, rate = lr, k = keep;
+      detail::for_each_lane<Scalar, Grad::vectorizable>(n, [&](Eigen::Index i, auto ops) {
+        const auto gi = grad(ops, i);
+        const auto si = ops.all(a) * ops.load(sq + i) + ops.all(c) * (gi * gi);
+        ops.store(sq + i, si);
+        auto variance = si;
+        if constexpr (Centered) {
+          const auto ai = ops.all(a) * ops.load(avg + i) + ops.all(c) * gi;
+          ops.store(avg + i, ai);
+          variance = max(si - ai * ai, ops.all(Scalar(0)));
+        }
+        const auto denom = sqrt(variance) + ops.all(e);
+        const auto pi = ops.load(value + i) * ops.all(k);
+        if constexpr (WithMomentum) {
+          const auto bi = ops.all(m) * ops.load(buf + i) + gi / denom;
+          ops.store(buf + i, bi);
+          ops.store(value + i, pi - ops.all(rate) * bi);
+        } else {
+          ops.store(value + i, pi - ops.all(rate) * gi / denom);
+        }
+      });
     }
   };
 
