@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Reads the benchmark JSON of benchmarks/run.sh, prints the performance targets as a Markdown
+table and writes steps_<scalar>.dat (parameters/s against block size, per rule, with each
+rule's limit) for benchmarks/plot.gp."""
+import json
+import sys
+
+RULES = ["Sgd", "Momentum", "Nesterov", "Adam", "AMSGrad", "AdamW"]
+SIZES = [1000, 10000, 100000, 1000000, 10000000]
+
+
+def load(path):
+    with open(path) as f:
+        return {b["name"]: b for b in json.load(f)["benchmarks"] if b.get("run_type") != "aggregate"}
+
+
+def seconds(b):
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
+    return b["real_time"] * scale
+
+
+def row(target, figure, goal, ok):
+    return f"| {target} | {figure} | {goal} | {'met' if ok else 'NOT met'} |"
+
+
+def main():
+    steps, threads, out = load(sys.argv[1]), load(sys.argv[2]), sys.argv[3]
+    lines = ["| target | measured | goal | |", "|---|---|---|---|"]
+    for s in ["float", "double"]:
+        for n in [1000000, 10000000]:
+            f = steps[f"Adam/{s}/{n}"]["of_limit"]
+            lines.append(row(f"Adam {s}, {n:.0e} parameters: fraction of the limit", f"{f:.2f}",
+                             ">= 0.9", f >= 0.9))
+        for n in [1000, 10000, 100000]:
+            r = seconds(steps[f"BM_AdamFused<{s}>/{n}"]) / seconds(
+                steps[f"BM_AdamReferenceLoop<{s}>/{n}"])
+            lines.append(row(f"Adam {s}, {n:.0e}: time / hand-written loop", f"{r:.2f}x",
+                             "<= 1.2x", r <= 1.2))
+        r = seconds(steps[f"BM_AdamThreeStatements<{s}>/10000000"]) / seconds(
+            steps[f"BM_AdamFused<{s}>/10000000"])
+        lines.append(row(f"Adam {s}, 1e7: speed-up over three Eigen statements", f"{r:.2f}x",
+                         ">= 1.5x", r >= 1.5))
+        r = seconds(steps[f"BM_AdamManySmallBlocks<{s}>/1000/1000"]) / seconds(
+            steps[f"BM_AdamManySmallBlocks<{s}>/1/1000000"])
+        lines.append(row(f"Adam {s}: 1,000 x 1e3 blocks / one 1e6 block", f"{r:.2f}x", "<= 1.2x",
+                         r <= 1.2))
+        one = threads[f"BM_AdamThreads<{s}>/10000000/1/real_time"]["params/s"]
+        two = threads[f"BM_AdamThreads<{s}>/10000000/2/real_time"]["params/s"]
+        lines.append(row(f"Adam {s}, 1e7: 2 threads / 1 thread", f"{two / one:.2f}x", ">= 1.6x",
+                         two / one >= 1.6))
+    print("\n".join(lines))
+
+    for s in ["float", "double"]:
+        with open(f"{out}/steps_{s}.dat", "w") as f:
+            f.write("# n " + " ".join(f"{r} {r}_limit" for r in RULES) + "\n")
+            for n in SIZES:
+                cols = []
+                for r in RULES:
+                    b = steps[f"{r}/{s}/{n}"]
+                    cols += [b["params/s"], b["params/s"] / b["of_limit"]]
+                f.write(f"{n} " + " ".join(f"{c:.6g}" for c in cols) + "\n")
+
+
+if __name__ == "__main__":
+    main()
