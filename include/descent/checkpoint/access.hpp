@@ -10,6 +10,8 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -215,9 +217,9 @@ struct CheckpointAccess {
     }
     if (!opt.rule_.same_structure(options)) {
       throw CheckpointError(
-          who + ": saved " +
-          setting_differences(saved.settings, RuleSettings<Rule>::get(opt.options())) + " (" +
-          Rule::structural_settings + " decide which state arrays exist and must match)");
+          who + ": " + setting_differences(saved.settings, RuleSettings<Rule>::get(opt.options())) +
+          " (structural settings of " + Rule::name + ": " + Rule::structural_settings +
+          "; they decide which state arrays exist and must match)");
     }
     staged->step_count = saved.step_count;
     staged->skipped_steps = saved.skipped_steps;
@@ -235,12 +237,12 @@ struct CheckpointAccess {
                                 ", optimizer has " + describe(policies));
     }
 
+    std::unordered_map<std::string, const SavedBlock*> saved_blocks;
+    for (const SavedBlock& b : saved.blocks) saved_blocks.emplace(b.name, &b);
     for (Entry& entry : opt.entries_) {
       const std::string block = "block \"" + entry.block.name() + "\"";
-      const SavedBlock* found = nullptr;
-      for (const SavedBlock& b : saved.blocks) {
-        if (b.name == entry.block.name()) found = &b;
-      }
+      const auto it = saved_blocks.find(entry.block.name());
+      const SavedBlock* found = it == saved_blocks.end() ? nullptr : it->second;
       if (found == nullptr) {
         report.problems.push_back(block + ": not in the checkpoint");
         continue;
@@ -312,12 +314,13 @@ struct CheckpointAccess {
                                 b.average_count, block_options});
       report.loaded.push_back(entry.block.name());
     }
+    std::unordered_set<std::string> live_blocks;
+    for (const Entry& entry : opt.entries_) live_blocks.insert(entry.block.name());
     for (const SavedBlock& b : saved.blocks) {
-      bool live = false;
-      for (const Entry& entry : opt.entries_) live = live || entry.block.name() == b.name;
-      if (!live)
+      if (live_blocks.count(b.name) == 0) {
         report.problems.push_back("block \"" + b.name +
                                   "\": in the checkpoint, not in the optimizer");
+      }
     }
 
     return [&opt, staged]() {
