@@ -48,6 +48,9 @@ def main():
         two = threads[f"BM_AdamThreads<{s}>/10000000/2/real_time"]["params/s"]
         lines.append(row(f"Adam {s}, 1e7: 2 threads / 1 thread", f"{two / one:.2f}x", ">= 1.6x",
                          two / one >= 1.6))
+    r = seconds(steps["BM_GanIteration"]) / seconds(steps["BM_GanIterationProductsFloor"])
+    lines.append(row("GAN iteration (batch 256) / its bare matrix products", f"{r:.2f}x",
+                     "<= 1.3x", r <= 1.3))
     print("\n".join(lines))
 
     for s in ["float", "double"]:

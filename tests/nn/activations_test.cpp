@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <descent/nn/activations.hpp>
 #include <descent/random/rng.hpp>
+#include <limits>
 
 #include "nn/gradient_check.hpp"
 
@@ -84,4 +85,31 @@ TEST_CASE("Sigmoid saturates without overflow for large |z|", "[nn][activations]
 TEST_CASE("LeakyRelu rejects a negative slope and names it", "[nn][activations]") {
   CHECK_THROWS_WITH(descent::nn::LeakyRelu(-0.5),
                     "LeakyRelu: slope must be finite and >= 0, got -0.5");
+}
+
+TEMPLATE_TEST_CASE("ReLU and LeakyReLU agree with their scalar definitions over packets and tail",
+                   "[nn][activations]", float, double) {
+  // 37 elements: full SIMD packets and a scalar tail; signs mixed, zeros included (f'(0) = 0 as
+  // in PyTorch), and a ReLU backward that drops an infinite gradient where z <= 0.
+  using A = Eigen::Array<TestType, Eigen::Dynamic, 1>;
+  const TestType inf = std::numeric_limits<TestType>::infinity();
+  A z(37), g(37);
+  for (Eigen::Index i = 0; i < 37; ++i) {
+    z(i) = TestType(i % 5 == 0 ? 0.0 : (i % 3 == 0 ? -1.0 : 1.0) * double(i) * 0.25);
+    g(i) = i % 7 == 0 ? inf : TestType(1.5 - 0.1 * double(i));
+  }
+  const TestType slope = TestType(0.2);
+  A relu_a(37), relu_g(37), leaky_a(37), leaky_g(37);
+  descent::nn::Relu().forward(z, relu_a);
+  descent::nn::Relu().backward(z, relu_a, g, relu_g);
+  descent::nn::LeakyRelu(0.2).forward(z, leaky_a);
+  descent::nn::LeakyRelu(0.2).backward(z, leaky_a, g, leaky_g);
+  for (Eigen::Index i = 0; i < 37; ++i) {
+    INFO("element " << i << ", z = " << z(i) << ", g = " << g(i));
+    const bool positive = z(i) > TestType(0);
+    CHECK(relu_a(i) == (positive ? z(i) : TestType(0)));
+    CHECK(relu_g(i) == (positive ? g(i) : TestType(0)));
+    CHECK(leaky_a(i) == (positive ? z(i) : slope * z(i)));
+    CHECK(leaky_g(i) == (positive ? g(i) : slope * g(i)));
+  }
 }

@@ -8,6 +8,38 @@
 
 #include "descent/detail/format.hpp"
 
+namespace descent::detail {
+
+// Branch-free, vectorized "where z > 0" functors. Eigen 3.4's select() has no packet path and
+// branches on every element, which on activations of mixed sign mispredicts about half the
+// time (it cost a GAN iteration a fifth of its time); these compile to a compare and a blend.
+
+/// f(z, x) = x where z > 0, else slope * x (the LeakyReLU forward with x = z, and its backward).
+template <class S>
+struct WherePositive {
+  S slope;
+  S operator()(const S& z, const S& x) const { return z > S(0) ? x : slope * x; }
+  template <class Packet>
+  Packet packetOp(const Packet& z, const Packet& x) const {
+    namespace internal = Eigen::internal;
+    return internal::pselect(internal::pcmp_lt(internal::pzero(z), z), x,
+                             internal::pmul(internal::pset1<Packet>(slope), x));
+  }
+};
+
+/// f(z, x) = x where z > 0, else exactly 0 (even for x = inf or NaN): the ReLU backward.
+template <class S>
+struct MaskPositive {
+  S operator()(const S& z, const S& x) const { return z > S(0) ? x : S(0); }
+  template <class Packet>
+  Packet packetOp(const Packet& z, const Packet& x) const {
+    namespace internal = Eigen::internal;
+    return internal::pand(internal::pcmp_lt(internal::pzero(z), z), x);
+  }
+};
+
+}  // namespace descent::detail
+
 namespace descent::nn {
 
 // Every activation has forward(z, a): a = f(z), and backward(z, a, grad_a, grad_z):
@@ -38,7 +70,7 @@ struct Relu {
   template <class Z, class A, class G, class D>
   void backward(const Z& z, const A&, const G& grad_a, D&& grad_z) const {
     using S = typename Z::Scalar;
-    grad_z = (z > S(0)).select(grad_a, S(0));
+    grad_z = z.binaryExpr(grad_a, detail::MaskPositive<S>{});
   }
 };
 
@@ -54,12 +86,12 @@ class LeakyRelu {
   template <class Z, class A>
   void forward(const Z& z, A&& a) const {
     using S = typename Z::Scalar;
-    a = (z > S(0)).select(z, S(slope_) * z);
+    a = z.binaryExpr(z, detail::WherePositive<S>{S(slope_)});
   }
   template <class Z, class A, class G, class D>
   void backward(const Z& z, const A&, const G& grad_a, D&& grad_z) const {
     using S = typename Z::Scalar;
-    grad_z = (z > S(0)).select(grad_a, S(slope_) * grad_a);
+    grad_z = z.binaryExpr(grad_a, detail::WherePositive<S>{S(slope_)});
   }
 
  private:
@@ -166,3 +198,14 @@ class Activation {
 };
 
 }  // namespace descent::nn
+
+namespace Eigen::internal {
+template <class S>
+struct functor_traits<descent::detail::WherePositive<S>> {
+  enum { Cost = 3 * NumTraits<S>::AddCost, PacketAccess = packet_traits<S>::HasCmp };
+};
+template <class S>
+struct functor_traits<descent::detail::MaskPositive<S>> {
+  enum { Cost = 2 * NumTraits<S>::AddCost, PacketAccess = packet_traits<S>::HasCmp };
+};
+}  // namespace Eigen::internal
