@@ -1,8 +1,10 @@
 #pragma once
 /// Dense: a fully connected layer y = dropout(f(W x + b)) on a whole minibatch at once.
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -23,8 +25,10 @@ enum class Need { all, parameters, input };
 /// W is out x in and b is out x 1, plain Eigen matrices to register in any descent optimizer
 /// (add_to does it). forward() keeps a copy of its input; backward(dY) writes (does not
 /// accumulate) dW = dZ X^T, db = dZ 1, and dX = W^T dZ, with dZ = f'(Z) .* (dY .* mask).
-/// Buffers are resized only when the batch size changes: at a fixed batch size, forward and
-/// backward allocate nothing after the first call.
+/// Buffers are kept per batch size (up to four sizes; a fifth reuses the oldest set): once a
+/// layer has seen its batch sizes, forward and backward allocate nothing. A GAN's discriminator
+/// sees two sizes in turn (real + generated, then generated only), and alternating sizes would
+/// otherwise reallocate every buffer on every call.
 template <class Scalar, class ActivationT = Identity, class DropoutPolicy = NoDropout>
 class Dense {
  public:
@@ -41,6 +45,8 @@ class Dense {
     weight_grad_ = Matrix::Zero(out, in);
     bias_ = Vector::Zero(out);
     bias_grad_ = Vector::Zero(out);
+    workspaces_.reserve(kMaxWorkspaces);  // a new batch size does not move the other buffers
+    workspaces_.emplace_back();
   }
 
   /// Fills the weights by `init` from `rng` and sets the bias to zero.
@@ -83,52 +89,54 @@ class Dense {
                                   " rows (features), got " +
                                   detail::format_shape(x.rows(), x.cols()));
     }
-    input_ = x;  // no allocation when the batch size is unchanged
-    z_.resize(out(), x.cols());
-    output_.resize(out(), x.cols());
-    z_.noalias() = weight_ * input_;
-    z_.colwise() += bias_;
+    Workspace& w = workspace_for(x.cols());
+    w.input = x;  // no allocation: this workspace already has x's shape
+    w.z.resize(out(), x.cols());
+    w.output.resize(out(), x.cols());
+    w.z.noalias() = weight_ * w.input;
+    w.z.colwise() += bias_;
     if constexpr (DropoutPolicy::active) {
-      activated_.resize(out(), x.cols());
-      activation_.forward(z_.array(), activated_.array());
-      output_ = activated_;
-      dropout_.forward(output_, mask_, training_);
+      w.activated.resize(out(), x.cols());
+      activation_.forward(w.z.array(), w.activated.array());
+      w.output = w.activated;
+      dropout_.forward(w.output, w.mask, training_);
     } else {
-      activation_.forward(z_.array(), output_.array());
+      activation_.forward(w.z.array(), w.output.array());
     }
-    return output_;
+    return w.output;
   }
 
   /// Gradients for dL/dY = `grad_output` (out x batch) of the last forward; returns dL/dX
   /// (empty unless `need` includes the input).
   template <class G>
   const Matrix& backward(const Eigen::MatrixBase<G>& grad_output, Need need = Need::all) {
-    if (grad_output.rows() != output_.rows() || grad_output.cols() != output_.cols()) {
+    Workspace& w = workspaces_[current_];
+    if (grad_output.rows() != w.output.rows() || grad_output.cols() != w.output.cols()) {
       throw std::invalid_argument("Dense: backward expects a gradient of shape " +
-                                  detail::format_shape(output_.rows(), output_.cols()) +
+                                  detail::format_shape(w.output.rows(), w.output.cols()) +
                                   " (the last forward's output), got " +
                                   detail::format_shape(grad_output.rows(), grad_output.cols()));
     }
-    grad_z_.resize(out(), output_.cols());
-    grad_z_ = grad_output;
-    dropout_.backward(grad_z_, mask_);
-    const Matrix& activated = DropoutPolicy::active ? activated_ : output_;
-    activation_.backward(z_.array(), activated.array(), grad_z_.array(), grad_z_.array());
+    w.grad_z.resize(out(), w.output.cols());
+    w.grad_z = grad_output;
+    dropout_.backward(w.grad_z, w.mask);
+    const Matrix& activated = DropoutPolicy::active ? w.activated : w.output;
+    activation_.backward(w.z.array(), activated.array(), w.grad_z.array(), w.grad_z.array());
     if (need != Need::input) {
-      weight_grad_.noalias() = grad_z_ * input_.transpose();
-      bias_grad_.noalias() = grad_z_.rowwise().sum();
+      weight_grad_.noalias() = w.grad_z * w.input.transpose();
+      bias_grad_.noalias() = w.grad_z.rowwise().sum();
     }
     if (need != Need::parameters) {
-      grad_input_.resize(in(), output_.cols());
-      grad_input_.noalias() = weight_.transpose() * grad_z_;
+      w.grad_input.resize(in(), w.output.cols());
+      w.grad_input.noalias() = weight_.transpose() * w.grad_z;
     }
-    return grad_input_;
+    return w.grad_input;
   }
 
   /// The last forward's output Y.
-  const Matrix& output() const { return output_; }
+  const Matrix& output() const { return workspaces_[current_].output; }
   /// The last backward's dL/dX.
-  const Matrix& grad_input() const { return grad_input_; }
+  const Matrix& grad_input() const { return workspaces_[current_].grad_input; }
 
  private:
   Matrix weight_, weight_grad_;
@@ -136,8 +144,35 @@ class Dense {
   ActivationT activation_;
   DropoutPolicy dropout_;
   bool training_ = true;
-  // activated_ (f(Z) before dropout) and mask_ stay empty without dropout.
-  Matrix input_, z_, activated_, output_, mask_, grad_z_, grad_input_;
+  // The buffers of one batch size. `activated` (f(Z) before dropout) and `mask` stay empty
+  // without dropout.
+  struct Workspace {
+    Matrix input, z, activated, output, mask, grad_z, grad_input;
+  };
+  static constexpr std::size_t kMaxWorkspaces = 4;
+
+  // The workspace of batch size `batch`, made current: an existing one, a new one while fewer
+  // than kMaxWorkspaces exist, else the next one in turn (whose buffers then reallocate).
+  Workspace& workspace_for(Eigen::Index batch) {
+    for (std::size_t k = 0; k < workspaces_.size(); ++k) {
+      if (workspaces_[k].input.cols() == batch && workspaces_[k].input.rows() == in()) {
+        current_ = k;
+        return workspaces_[k];
+      }
+    }
+    if (workspaces_.front().input.size() == 0) {
+      current_ = 0;  // the first forward fills the initial workspace
+    } else if (workspaces_.size() < kMaxWorkspaces) {
+      workspaces_.emplace_back();
+      current_ = workspaces_.size() - 1;
+    } else {
+      current_ = (current_ + 1) % kMaxWorkspaces;
+    }
+    return workspaces_[current_];
+  }
+
+  std::vector<Workspace> workspaces_;
+  std::size_t current_ = 0;
 };
 
 }  // namespace descent::nn
