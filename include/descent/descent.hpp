@@ -12,6 +12,7 @@
 #include "descent/drivers/drivers.hpp"
 #include "descent/gradients/gradients.hpp"
 #include "descent/nn/nn.hpp"
+#include "descent/numeric/flush_denormals.hpp"
 #include "descent/optimizers.hpp"
 #include "descent/random/rng.hpp"
 #include "descent/regularizers/kind.hpp"
