@@ -5,11 +5,11 @@
 ///
 /// A kernel body is written once, for a lane type L, with the `Lane` arithmetic below; it runs
 /// with L = Eigen's packet type over the full packets and with L = Scalar over the tail. The
-/// arithmetic goes through Eigen's packet primitives (`Eigen::internal::padd`, `psqrt`, ...),
-/// whose scalar overloads are the plain operators, so both paths compute the same formula.
-/// Eigen's `psqrt` is the SIMD instruction: the pass vectorizes under a user's ordinary flags,
-/// where a hand-written loop calling std::sqrt does not (GCC keeps errno semantics unless
-/// -fno-math-errno).
+/// arithmetic goes through Eigen's packet primitives (`Eigen::internal::padd`, `pdiv`, ...),
+/// whose scalar overloads are the plain operators, so both paths compute the same formula. The
+/// square root is the SIMD instruction itself (`exact_sqrt` below): the pass vectorizes under a
+/// user's ordinary flags, where a hand-written loop calling std::sqrt does not (GCC keeps errno
+/// semantics unless -fno-math-errno).
 
 #include <Eigen/Core>
 
