@@ -1,6 +1,7 @@
 // The GAN demo: a dense generator learns a 2-D Gaussian mixture (8 modes on a ring, or a 5x5
 // grid), trained with descent's optimizers; the mode-coverage metrics are printed at the end.
 //   gan --dataset grid --seed 3     (gan --help lists every option)
+//   gan --checkpoint run.ckpt ...   saves every 1000 steps; --resume run.ckpt continues the run
 #include <cmath>
 #include <exception>
 #include <iostream>
@@ -21,6 +22,10 @@ int main(int argc, char** argv) {
     }
     const gan::Mixture mixture = gan::mixture_by_name(config.dataset);
     const gan::Run run = gan::train(config);
+    if (!run.evaluated()) {  // --stop-after
+      gan::print_stopped(std::cout, config, run);
+      return 0;
+    }
     if (config.json) {
       gan::print_json(std::cout, config, run);
     } else {

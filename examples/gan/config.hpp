@@ -36,7 +36,13 @@ struct Config {
   std::int64_t d_hidden = 0;                // discriminator's hidden width (0: same as hidden)
   std::int64_t g_layers = 2, d_layers = 2;  // hidden layers of G and D
   std::int64_t eval_samples = 2500;
-  std::string out = "";  // file prefix for CSV/PNG ("" = gan_<dataset>)
+  std::string out = "";                  // file prefix for CSV/PNG ("" = gan_<dataset>)
+  std::string checkpoint = "";           // saved every checkpoint_every steps and at the end
+  std::int64_t checkpoint_every = 1000;  // steps between saves
+  std::string resume = "";               // checkpoint to continue from
+  std::int64_t stop_after = 0;           // stop (and save) after this step, 0 = run all steps
+  std::string non_finite = "skip";       // NaN/Inf gradient: skip the step, or raise (stop)
+  std::int64_t inject_nan = 0;           // put a NaN into G's gradient at this step (0 = never)
   bool files = true, json = false, progress = true;
 };
 
@@ -67,6 +73,14 @@ inline std::string usage() {
          "  --hidden N --latent N  hidden width (default 128), noise dimension (default 8)\n"
          "  --d-hidden N           discriminator hidden width, 0 = --hidden (default 0)\n"
          "  --g-layers N --d-layers N  hidden layers of G and D (default 2, 2)\n"
+         "  --checkpoint PATH      save the run to PATH (atomically) every --checkpoint-every\n"
+         "                         steps and at the end\n"
+         "  --checkpoint-every N   steps between checkpoints (default 1000)\n"
+         "  --resume PATH          continue the run saved in PATH (same options, bit for bit)\n"
+         "  --stop-after N         stop after step N (saving the checkpoint), as if interrupted\n"
+         "  --non-finite ACTION    a NaN/Inf gradient: skip the step and go on, or raise: stop\n"
+         "                         with the last checkpoint intact (default skip)\n"
+         "  --inject-nan N         put a NaN into G's gradient at step N (tests the above)\n"
          "  --out PREFIX           output files PREFIX_samples.csv/.png, PREFIX_losses.csv/.png\n"
          "                         (default gan_<dataset>)\n"
          "  --no-files             write no files\n"
@@ -164,6 +178,18 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.hidden = detail::parse_int(flag, value(), 1);
     else if (flag == "--latent")
       c.latent = detail::parse_int(flag, value(), 1);
+    else if (flag == "--checkpoint")
+      c.checkpoint = value();
+    else if (flag == "--checkpoint-every")
+      c.checkpoint_every = detail::parse_int(flag, value(), 1);
+    else if (flag == "--resume")
+      c.resume = value();
+    else if (flag == "--stop-after")
+      c.stop_after = detail::parse_int(flag, value(), 1);
+    else if (flag == "--non-finite")
+      c.non_finite = value();
+    else if (flag == "--inject-nan")
+      c.inject_nan = detail::parse_int(flag, value(), 1);
     else if (flag == "--out")
       c.out = value();
     else if (flag == "--no-files")
@@ -183,6 +209,10 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
   detail::require(c.noise_end > 0.0 && c.noise_end <= 1.0, "--noise-end", "in (0, 1]", c.noise_end);
   detail::require(c.ema_start >= 0.0 && c.ema_start < 1.0, "--ema-start", "in [0, 1)", c.ema_start);
   detail::require(c.d_lr >= 0.0, "--d-lr", ">= 0", c.d_lr);
+  if (c.non_finite != "skip" && c.non_finite != "raise") {
+    throw std::invalid_argument("gan: --non-finite must be skip or raise, got \"" + c.non_finite +
+                                "\"");
+  }
   if (c.json) c.progress = false;
   return true;
 }

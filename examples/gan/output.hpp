@@ -2,6 +2,7 @@
 // The GAN demo's outputs: the metrics as text or JSON, CSV files, and PNGs through gnuplot.
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -36,6 +37,7 @@ inline void print_json(std::ostream& out, const Config& c, const Run& r) {
       << ", \"last_weights_modes_captured\": " << r.last_coverage.modes_captured
       << ", \"seconds\": " << json_number(r.seconds)
       << ", \"steps_per_second\": " << json_number(r.steps_per_second)
+      << ", \"resumed_from\": " << r.first_step << ", \"skipped_steps\": " << r.skipped_steps
       << ", \"final_d_loss\": " << json_number(r.d_loss.empty() ? NAN : r.d_loss.back())
       << ", \"final_g_loss\": " << json_number(r.g_loss.empty() ? NAN : r.g_loss.back()) << "}\n";
 }
@@ -57,6 +59,22 @@ inline void print_text(std::ostream& out, const Config& c, const Run& r) {
                 static_cast<long long>(v.min_mode_samples),
                 static_cast<long long>(v.samples / v.modes_total), v.reverse_kl);
   out << buffer;
+  if (r.first_step > 0) out << "resumed from step:    " << r.first_step << "\n";
+  if (r.skipped_steps > 0) out << "skipped (NaN/Inf):    " << r.skipped_steps << " steps\n";
+}
+
+/// A run stopped by --stop-after (no evaluation): where it stopped and where it was saved.
+inline void print_stopped(std::ostream& out, const Config& c, const Run& r) {
+  if (c.json) {
+    out << "{\"dataset\": \"" << c.dataset << "\", \"seed\": " << c.seed
+        << ", \"steps\": " << c.steps << ", \"stopped_after\": " << r.last_step
+        << ", \"checkpoint\": \"" << c.checkpoint << "\"}\n";
+  } else {
+    out << "stopped after step " << r.last_step << " of " << c.steps
+        << (c.checkpoint.empty() ? std::string(" (no --checkpoint: nothing saved)")
+                                 : "; resume with --resume " + c.checkpoint)
+        << "\n";
+  }
 }
 
 /// Writes PREFIX_samples.csv, PREFIX_means.csv, PREFIX_losses.csv and, when gnuplot is on the
@@ -84,7 +102,8 @@ inline std::string write_files(const std::string& prefix, const Mixture& mixture
         dl += r.d_loss[i];
         gl += r.g_loss[i];
       }
-      h << s + w << ',' << dl / double(w) << ',' << gl / double(w) << '\n';
+      h << r.first_step + std::int64_t(s + w) << ',' << dl / double(w) << ',' << gl / double(w)
+        << '\n';
     }
     written = prefix + "_samples.csv, " + prefix + "_means.csv, " + prefix + "_losses.csv";
   }

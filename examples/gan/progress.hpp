@@ -17,16 +17,18 @@ class Progress {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Progress(std::int64_t total, bool enabled)
+  /// `first`: the step a resumed run starts from (the rate counts only this run's steps).
+  Progress(std::int64_t total, bool enabled, std::int64_t first = 0)
       : total_(total),
+        first_(first),
         enabled_(enabled),
         interactive_(descent::stderr_is_terminal()),
         start_(Clock::now()),
         last_(start_) {}
 
   void step(std::int64_t done, double d_loss, double g_loss) {
-    d_ = done == 1 ? d_loss : 0.99 * d_ + 0.01 * d_loss;
-    g_ = done == 1 ? g_loss : 0.99 * g_ + 0.01 * g_loss;
+    d_ = done == first_ + 1 ? d_loss : 0.99 * d_ + 0.01 * d_loss;
+    g_ = done == first_ + 1 ? g_loss : 0.99 * g_ + 0.01 * g_loss;
     if (!enabled_) return;
     const Clock::time_point now = Clock::now();
     const double since = std::chrono::duration<double>(now - last_).count();
@@ -37,7 +39,7 @@ class Progress {
   void draw(std::int64_t done, Clock::time_point now) {
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double rate = elapsed > 0.0 ? double(done) / elapsed : 0.0;
+    const double rate = elapsed > 0.0 ? double(done - first_) / elapsed : 0.0;
     const double eta = rate > 0.0 ? double(total_ - done) / rate : 0.0;
     const double fraction = double(done) / double(total_);
     const int width = 24, filled = static_cast<int>(fraction * width);
@@ -52,7 +54,7 @@ class Progress {
     std::fflush(stderr);
   }
 
-  std::int64_t total_;
+  std::int64_t total_, first_;
   bool enabled_, interactive_;
   Clock::time_point start_, last_;
   double d_ = 0.0, g_ = 0.0;

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -12,7 +14,9 @@
 #include <Eigen/Core>
 
 #include <descent/averaging/ema.hpp>
+#include <descent/checkpoint/checkpoint.hpp>
 #include <descent/core/optimizer.hpp>
+#include <descent/gradients/check_finite.hpp>
 #include <descent/nn/losses.hpp>
 #include <descent/nn/mlp.hpp>
 #include <descent/random/rng.hpp>
@@ -41,6 +45,10 @@ struct Run {
   std::vector<float> d_loss, g_loss;  // per step
   double seconds = 0.0;               // training time (evaluation excluded)
   double steps_per_second = 0.0;
+  std::int64_t first_step = 0;     // 0, or the step a resumed run started from
+  std::int64_t last_step = 0;      // steps done when training ended (< c.steps: --stop-after)
+  std::int64_t skipped_steps = 0;  // optimizer steps skipped for a NaN/Inf gradient (G and D)
+  bool evaluated() const { return samples.cols() > 0; }
 };
 
 /// The rule's options from the command line's settings.
@@ -81,6 +89,18 @@ inline void add_noise(Matrix& m, double noise_std, descent::Rng& rng) {
   for (Eigen::Index i = 0; i < m.size(); ++i) p[i] += float(noise_std * rng.normal());
 }
 
+// Puts a NaN into G's first weight gradient (--inject-nan: exercises the non-finite policy).
+inline void poison(descent::nn::Mlp<float>& g) {
+  g.layer(0).weight_grad()(0, 0) = std::numeric_limits<float>::quiet_NaN();
+}
+
+/// "skip" or "raise" (--non-finite); anything else throws std::invalid_argument.
+inline descent::NonFinite non_finite_by_name(const std::string& name) {
+  if (name == "skip") return descent::NonFinite::skip;
+  if (name == "raise") return descent::NonFinite::raise;
+  throw std::invalid_argument("gan: --non-finite must be skip or raise, got \"" + name + "\"");
+}
+
 /// Trains G and D for c.steps steps with the optimizer `Rule` and evaluates G on
 /// c.eval_samples samples.
 template <class Rule>
@@ -114,13 +134,15 @@ Run train(const Config& c) {
 
   const std::int64_t decay_start = std::int64_t(c.decay_start * double(c.steps));
   const Schedule schedule(Schedule::kind_by_name(c.schedule), decay_start, c.steps);
-  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay, descent::Ema> g_opt(
-      rule_options<Rule>(c, c.lr), schedule, descent::L2(c.l2),
-      descent::WeightDecay(c.weight_decay),
-      descent::Ema(c.ema, std::int64_t(c.ema_start * double(c.steps))));
-  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay> d_opt(
-      rule_options<Rule>(c, c.d_lr > 0.0 ? c.d_lr : c.lr), schedule, descent::L2(c.l2),
-      descent::WeightDecay(c.weight_decay));
+  const descent::CheckFinite check(non_finite_by_name(c.non_finite));
+  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay, descent::Ema,
+                     descent::CheckFinite>
+      g_opt(rule_options<Rule>(c, c.lr), schedule, descent::L2(c.l2),
+            descent::WeightDecay(c.weight_decay),
+            descent::Ema(c.ema, std::int64_t(c.ema_start * double(c.steps))), check);
+  descent::Optimizer<float, Rule, Schedule, descent::L2, descent::WeightDecay, descent::CheckFinite>
+      d_opt(rule_options<Rule>(c, c.d_lr > 0.0 ? c.d_lr : c.lr), schedule, descent::L2(c.l2),
+            descent::WeightDecay(c.weight_decay), check);
   if (c.d_bias > 0.0) {
     auto& b = d.layer(0).bias();
     for (Eigen::Index i = 0; i < b.size(); ++i)
@@ -129,53 +151,90 @@ Run train(const Config& c) {
   g.add_to(g_opt, "gen");
   d.add_to(d_opt, "disc");
 
+  // Everything a run's future depends on: both optimizers (parameters, moments, EMA, step and
+  // skip counters) and the generators still to be drawn from. A resumed run continues bit for
+  // bit where the saved one was.
+  descent::Checkpoint checkpoint;
+  checkpoint.add("gen", g_opt).add("disc", d_opt);
+  checkpoint.add_rng("data", data_rng).add_rng("noise", noise_rng).add_rng("eval", eval_rng);
+  Run run;
+  if (!c.resume.empty()) {
+    checkpoint.load(c.resume);  // strict: another network, rule or schedule is an error
+    run.first_step = g_opt.step_count() + g_opt.skipped_steps();  // one G step per iteration
+    if (run.first_step > c.steps) {
+      throw std::invalid_argument("gan: --resume " + c.resume + " is at step " +
+                                  std::to_string(run.first_step) + ", past --steps " +
+                                  std::to_string(c.steps));
+    }
+  }
+  const std::int64_t last = c.stop_after > 0 ? std::min(c.stop_after, c.steps) : c.steps;
+
   Matrix real(2, n), z(c.latent, n), d_in(2 * m, 2 * packs), fake_in(2 * m, packs);
   Matrix d_grad, g_grad;
   Matrix d_targets(1, 2 * packs);
   d_targets.leftCols(packs).setOnes();  // real packs: 1, generated packs: 0
   d_targets.rightCols(packs).setZero();
-  Run run;
-  run.d_loss.reserve(std::size_t(c.steps));
-  run.g_loss.reserve(std::size_t(c.steps));
-  Progress progress(c.steps, c.progress);
+  run.d_loss.reserve(std::size_t(std::max<std::int64_t>(last - run.first_step, 0)));
+  run.g_loss.reserve(run.d_loss.capacity());
+  Progress progress(c.steps, c.progress, run.first_step);
   const auto start = std::chrono::steady_clock::now();
   const double noise_steps = c.noise_end * double(c.steps);
-  for (std::int64_t t = 0; t < c.steps; ++t) {
-    const double noise_std =
-        c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
-    double d_loss = 0.0;
-    for (std::int64_t k = 0; k < c.d_steps; ++k) {
-      sample(mixture, data_rng, real);
-      real /= float(scale);
-      for (Eigen::Index i = 0; i < z.size(); ++i) z.data()[i] = float(data_rng.normal());
-      const Matrix& fake = g.forward(z);
-      // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows,
-      // which in column-major storage is the same memory seen as 2m x (n / m).
-      d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
-      d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
-      add_noise(d_in, gain * noise_std, noise_rng);
-      d_loss = descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
-      d.backward(d_grad, descent::nn::Need::parameters);
-      d_opt.step();
+  std::int64_t saved_at = run.first_step;
+  std::int64_t t = run.first_step;
+  try {
+    for (; t < last; ++t) {
+      const double noise_std =
+          c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
+      double d_loss = 0.0;
+      for (std::int64_t k = 0; k < c.d_steps; ++k) {
+        sample(mixture, data_rng, real);
+        real /= float(scale);
+        for (Eigen::Index i = 0; i < z.size(); ++i) z.data()[i] = float(data_rng.normal());
+        const Matrix& fake = g.forward(z);
+        // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows,
+        // which in column-major storage is the same memory seen as 2m x (n / m).
+        d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
+        d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+        add_noise(d_in, gain * noise_std, noise_rng);
+        d_loss = descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
+        d.backward(d_grad, descent::nn::Need::parameters);
+        d_opt.step();
+      }
+      const Matrix& fake = g.output();
+
+      // Non-saturating generator loss: -log D(G(z)), through the updated D.
+      fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+      add_noise(fake_in, gain * noise_std, noise_rng);
+      const double g_loss =
+          descent::nn::bce_with_logits(d.forward(fake_in), Matrix::Ones(1, packs), g_grad);
+      const Matrix& grad_fake = d.backward(g_grad, descent::nn::Need::input);
+      g.backward(gain * Eigen::Map<const Matrix>(grad_fake.data(), 2, n),
+                 descent::nn::Need::parameters);
+      if (t + 1 == c.inject_nan) poison(g);
+      g_opt.step();
+
+      run.d_loss.push_back(float(d_loss));
+      run.g_loss.push_back(float(g_loss));
+      progress.step(t + 1, d_loss, g_loss);
+      if (!c.checkpoint.empty() && (t + 1) % c.checkpoint_every == 0) {
+        checkpoint.save(c.checkpoint);
+        saved_at = t + 1;
+      }
     }
-    const Matrix& fake = g.output();
-
-    // Non-saturating generator loss: -log D(G(z)), through the updated D.
-    fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
-    add_noise(fake_in, gain * noise_std, noise_rng);
-    const double g_loss =
-        descent::nn::bce_with_logits(d.forward(fake_in), Matrix::Ones(1, packs), g_grad);
-    const Matrix& grad_fake = d.backward(g_grad, descent::nn::Need::input);
-    g.backward(gain * Eigen::Map<const Matrix>(grad_fake.data(), 2, n),
-               descent::nn::Need::parameters);
-    g_opt.step();
-
-    run.d_loss.push_back(float(d_loss));
-    run.g_loss.push_back(float(g_loss));
-    progress.step(t + 1, d_loss, g_loss);
+  } catch (const descent::NonFiniteGradient& e) {
+    const std::string last_saved =
+        c.checkpoint.empty()
+            ? std::string("no checkpoint (--checkpoint PATH keeps one)")
+            : "the last checkpoint, " + c.checkpoint + ", holds step " + std::to_string(saved_at);
+    throw std::runtime_error("gan: training stopped at step " + std::to_string(t + 1) + ": " +
+                             e.what() + "; " + last_saved);
   }
+  run.last_step = t;
+  run.skipped_steps = g_opt.skipped_steps() + d_opt.skipped_steps();
+  if (!c.checkpoint.empty() && saved_at != t) checkpoint.save(c.checkpoint);
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.steps_per_second = run.seconds > 0.0 ? double(c.steps) / run.seconds : 0.0;
+  run.steps_per_second = run.seconds > 0.0 ? double(t - run.first_step) / run.seconds : 0.0;
+  if (t < c.steps) return run;  // --stop-after: no evaluation
 
   // Evaluate the averaged generator weights (the EMA), then put the trained ones back; the
   // last weights are evaluated on the same latent draws for comparison.

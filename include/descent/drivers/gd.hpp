@@ -113,6 +113,23 @@ class GD {
   }
 
  private:
+  // After a non-finite evaluation: under CheckFinite(skip), evaluates again at the same
+  // parameters (a transient NaN passes; each retry counts against max_iterations) and returns
+  // true once an evaluation is finite; under CheckFinite(raise) with a non-finite gradient,
+  // step() throws NonFiniteGradient; otherwise returns false (the run stops).
+  template <class Opt, class Evaluate>
+  bool retry_skipped(Opt& opt, const Progress& p, Result& result, Evaluate& evaluate) const {
+    const NonFinite action = detail::finite_check_action(opt);
+    if (action == NonFinite::raise && !std::isfinite(p.gradient_norm)) opt.step();  // throws
+    if (action != NonFinite::skip) return false;
+    while (p.step + result.skipped_steps < options_.max_iterations()) {
+      if (!std::isfinite(p.gradient_norm)) opt.step();  // skipped and counted by the optimizer
+      ++result.skipped_steps;
+      if (evaluate()) return true;
+    }
+    return false;
+  }
+
   template <class F, class Opt, class Set>
   Result run(F& f, Opt& opt, Set& callbacks) {
     using Scalar = typename Opt::scalar_type;
@@ -153,7 +170,7 @@ class GD {
           result.reason = StopReason::loss_tolerance;
           break;
         }
-        if (p.step == options_.max_iterations()) {
+        if (p.step + result.skipped_steps >= options_.max_iterations()) {
           result.reason = StopReason::max_iterations;
           break;
         }
@@ -170,7 +187,7 @@ class GD {
         opt.step();
         ++p.step;
         p.step_in_epoch = 1;
-        if (!evaluate()) {
+        if (!evaluate() && !retry_skipped(opt, p, result, evaluate)) {
           if (restore) {
             last_finite.restore(opt);
             p.loss = previous;

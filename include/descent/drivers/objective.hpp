@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -13,7 +14,9 @@
 #include <Eigen/Core>
 
 #include "descent/core/block.hpp"
+#include "descent/core/policy_kind.hpp"
 #include "descent/detail/format.hpp"
+#include "descent/gradients/check_finite.hpp"
 
 namespace descent {
 
@@ -98,6 +101,20 @@ double gradient_norm(const Opt& opt) {
     sum += opt.block(i).gradient().template cast<double>().square().sum();
   }
   return std::sqrt(sum);
+}
+
+/// The action of the optimizer's CheckFinite policy; NonFinite::proceed when it has none (the
+/// drivers then apply their own rule: stop, restoring the last finite parameters).
+template <class Opt>
+NonFinite finite_check_action(const Opt& opt) {
+  NonFinite action = NonFinite::proceed;
+  auto visit = [&action](const auto& policy) {
+    if constexpr (std::decay_t<decltype(policy)>::kind == PolicyKind::finite_check) {
+      action = policy.action();
+    }
+  };
+  std::apply([&visit](const auto&... policies) { (visit(policies), ...); }, opt.policies());
+  return action;
 }
 
 /// A copy of every block's parameters, allocated once (allocate) and then only overwritten.

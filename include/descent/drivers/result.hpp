@@ -59,6 +59,9 @@ struct Result {
   std::int64_t iterations = 0;                                      ///< optimizer steps taken
   std::int64_t epochs = 0;       ///< completed epochs (GD: equals iterations)
   std::int64_t evaluations = 0;  ///< objective calls
+  /// Evaluations whose loss or gradient was NaN/Inf and that were dropped without a step (only
+  /// with an optimizer holding CheckFinite(NonFinite::skip); see docs/drivers.md).
+  std::int64_t skipped_steps = 0;
   StopReason reason = StopReason::max_iterations;
   bool converged = false;            ///< is_converged(reason)
   std::vector<double> epoch_losses;  ///< SGD: mean loss of each completed epoch; GD: empty

@@ -194,6 +194,15 @@ class SGD {
         ++result.evaluations;
         const double norm = detail::gradient_norm(opt);
         if (!std::isfinite(loss) || !std::isfinite(norm)) {
+          // The optimizer's CheckFinite policy decides: skip drops the batch and goes on; raise
+          // throws NonFiniteGradient from step() (parameters untouched); otherwise the run stops.
+          const NonFinite action = detail::finite_check_action(opt);
+          if (action == NonFinite::skip) {
+            if (!std::isfinite(norm)) opt.step();  // skipped and counted by the optimizer
+            ++result.skipped_steps;
+            continue;
+          }
+          if (action == NonFinite::raise && !std::isfinite(norm)) opt.step();  // throws
           if (restore && p.step > 0) last_finite.restore(opt);
           result.reason = StopReason::non_finite;
           stopped = true;
