@@ -203,8 +203,10 @@ TEST_CASE("ReduceOnPlateau against another schedule, and different plateau setti
   descent::Checkpoint to_constant, to_other;
   to_constant.add("gen", constant);
   to_other.add("gen", other_plateau);
-  REQUIRE_THROWS_WITH(to_constant.from_bytes(bytes_of(plateau)),
-                      Contains("saved schedule is ReduceOnPlateau, optimizer has another"));
+  REQUIRE_THROWS_WITH(
+      to_constant.from_bytes(bytes_of(plateau)),
+      Contains("saved schedule is ReduceOnPlateau, the optimizer's is a function of "
+               "the step"));
   REQUIRE_THROWS_WITH(to_other.from_bytes(bytes_of(plateau)),
                       Contains("factor: saved 0.1, optimizer has 0.5"));
   REQUIRE(other_plateau.schedule().last_epoch() == 0);

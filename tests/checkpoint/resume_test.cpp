@@ -191,3 +191,84 @@ TEST_CASE("A checkpoint restores ReduceOnPlateau's internal state", "[checkpoint
   REQUIRE(loaded.schedule().last_epoch() == 5);
   REQUIRE(loaded.lr() == 0.05);
 }
+
+TEST_CASE("A checkpoint restores ReduceOnPlateau stages nested in Warmup and Sequential",
+          "[checkpoint]") {
+  // Warmup over 2 steps, then a Sequential: ReduceOnPlateau (patience 1) until step 10 of its
+  // clock, then a second ReduceOnPlateau (factor 0.25). Both stages learn from reports.
+  using Stages = descent::Sequential<descent::ReduceOnPlateau, descent::ReduceOnPlateau>;
+  using Schedule = descent::Warmup<Stages>;
+  using Opt = descent::Sgd<double, Schedule>;
+  const auto make = [] {
+    return Schedule(
+        2,
+        Stages(
+            {10},
+            descent::ReduceOnPlateau(descent::ReduceOnPlateauOptions().patience(1).factor(0.5)),
+            descent::ReduceOnPlateau(descent::ReduceOnPlateauOptions().patience(0).factor(0.25))));
+  };
+  ckpt::Model<double> a, b, c;
+  Opt saved(descent::SgdOptions(0.1), make()), loaded(descent::SgdOptions(0.1), make()),
+      straight(descent::SgdOptions(0.1), make());
+  a.add_to(saved);
+  b.add_to(loaded);
+  c.add_to(straight);
+  auto report = [](Opt& opt, std::int64_t t) {
+    opt.schedule().inner().stage<0>().report(ckpt::plateau_metric(t));
+    opt.schedule().inner().stage<1>().report(ckpt::plateau_metric(t));
+  };
+  for (std::int64_t t = 0; t < 8; ++t) {
+    a.gradient(t);
+    saved.step();
+    report(saved, t);
+    c.gradient(t);
+    straight.step();
+    report(straight, t);
+  }
+  // Metrics 10, 9, 8, 7, 6.5, then 6.5 stalls: stage 0 (patience 1) reduces once (at the 2nd
+  // bad report), stage 1 (patience 0) at each of the 3 bad reports.
+  REQUIRE(saved.schedule().inner().stage<0>().reductions() == 1);
+  REQUIRE(saved.schedule().inner().stage<1>().reductions() == 3);
+  REQUIRE(saved.lr() == 0.1 * 0.5);  // step 8 = Sequential step 6: stage 0, one halving
+
+  descent::Checkpoint()
+      .add("opt", loaded)
+      .from_bytes(descent::Checkpoint().add("opt", saved).to_bytes());
+  REQUIRE(loaded.schedule().inner().stage<0>().reductions() == 1);
+  REQUIRE(loaded.schedule().inner().stage<1>().reductions() == 3);
+  REQUIRE(loaded.schedule().inner().stage<1>().best() == 6.5);
+  REQUIRE(loaded.lr() == saved.lr());
+  ckpt::require_same_optimizer(saved, loaded);
+  REQUIRE(b.w == a.w);
+
+  // Exact resume: 12 more steps (crossing the milestone into stage 1) match a straight run.
+  for (std::int64_t t = 8; t < 20; ++t) {
+    b.gradient(t);
+    loaded.step();
+    report(loaded, t);
+    c.gradient(t);
+    straight.step();
+    report(straight, t);
+  }
+  ckpt::require_same_optimizer(straight, loaded);
+  // Stage 1: 15 bad reports, but cuts stop at 0.1 * 0.25^12, where the next one would lower the
+  // rate by less than eps = 1e-8 (PyTorch's rule).
+  REQUIRE(loaded.lr() == 0.1 * std::pow(0.25, 12));
+  REQUIRE(ckpt::same_bits(b.w, c.w));
+  REQUIRE(ckpt::same_bits(b.b, c.b));
+
+  // A fresh composed schedule against a checkpoint of a pure one is refused, naming both.
+  descent::Sgd<double, descent::Warmup<descent::Constant>> pure(
+      descent::SgdOptions(0.1), descent::Warmup<descent::Constant>(2, descent::Constant()));
+  ckpt::Model<double> d;
+  d.add_to(pure);
+  Opt fresh(descent::SgdOptions(0.1), make());
+  ckpt::Model<double> e;
+  e.add_to(fresh);
+  REQUIRE_THROWS_WITH(
+      descent::Checkpoint()
+          .add("opt", fresh)
+          .from_bytes(descent::Checkpoint().add("opt", pure).to_bytes()),
+      Catch::Contains("saved schedule is a function of the step, the optimizer's is a "
+                      "composition holding ReduceOnPlateau"));
+}

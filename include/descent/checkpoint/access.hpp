@@ -20,6 +20,7 @@
 #include "descent/checkpoint/byte_io.hpp"
 #include "descent/checkpoint/error.hpp"
 #include "descent/checkpoint/file_format.hpp"
+#include "descent/checkpoint/schedule_parts.hpp"
 #include "descent/checkpoint/settings.hpp"
 #include "descent/core/block_options.hpp"
 #include "descent/core/optimizer.hpp"
@@ -117,17 +118,29 @@ struct CheckpointAccess {
     write_settings(out, RuleSettings<Rule>::get(opt.options()));
     out.i64(opt.step_count_);
     out.i64(opt.skipped_steps_);
-    if constexpr (std::is_same<Schedule, ReduceOnPlateau>::value) {
-      out.u8(std::uint8_t(ScheduleRecord::reduce_on_plateau));
-      write_settings(out, plateau_settings(opt.schedule_.options()));
-      const ReduceOnPlateauState& s = opt.schedule_.state();
+    auto write_plateau = [&out](const ReduceOnPlateau& plateau) {
+      write_settings(out, plateau_settings(plateau.options()));
+      const ReduceOnPlateauState& s = plateau.state();
       out.f64(s.best);
       out.i64(s.num_bad_epochs);
       out.i64(s.cooldown_counter);
       out.i64(s.reductions);
       out.i64(s.last_epoch);
+    };
+    if constexpr (std::is_same<Schedule, ReduceOnPlateau>::value) {
+      out.u8(std::uint8_t(ScheduleRecord::reduce_on_plateau));
+      write_plateau(opt.schedule_);
     } else {
-      out.u8(std::uint8_t(ScheduleRecord::samples));
+      if constexpr (contains_plateau<Schedule>::value) {
+        out.u8(std::uint8_t(ScheduleRecord::nested_plateaus));
+        std::uint64_t stages = 0;
+        auto count = [&stages](const ReduceOnPlateau&) { ++stages; };
+        for_each_plateau(opt.schedule_, count);
+        out.u64(stages);
+        for_each_plateau(opt.schedule_, write_plateau);
+      } else {
+        out.u8(std::uint8_t(ScheduleRecord::samples));
+      }
       const std::vector<std::int64_t> steps = schedule_sample_steps(opt.step_count_);
       out.u64(steps.size());
       for (std::int64_t t : steps) {
@@ -224,7 +237,7 @@ struct CheckpointAccess {
     staged->step_count = saved.step_count;
     staged->skipped_steps = saved.skipped_steps;
 
-    stage_schedule(opt, saved, who, report, *staged);
+    stage_schedule<Opt>(saved, who, report, *staged);
 
     const std::vector<SavedPolicy> policies = CheckpointAccess::policies(opt);
     bool same_policies = policies.size() == saved.policies.size();
@@ -325,7 +338,7 @@ struct CheckpointAccess {
 
     return [&opt, staged]() {
       opt.rule_ = staged->rule;
-      if constexpr (std::is_same<Schedule, ReduceOnPlateau>::value) {
+      if constexpr (contains_plateau<Schedule>::value) {
         if (staged->restore_schedule) opt.schedule_ = staged->schedule;
       }
       opt.step_count_ = staged->step_count;
@@ -344,53 +357,88 @@ struct CheckpointAccess {
 
  private:
   template <class Opt, class Staged>
-  static void stage_schedule(const Opt& opt, const SavedOptimizer& saved, const std::string& who,
+  static void stage_schedule(const SavedOptimizer& saved, const std::string& who,
                              CheckpointReport& report, Staged& staged) {
     using Schedule = typename Opt::schedule_type;
     const SavedSchedule& s = saved.schedule;
     const std::string named = "optimizer \"" + saved.name + "\"";
-    if constexpr (std::is_same<Schedule, ReduceOnPlateau>::value) {
-      if (s.kind != ScheduleRecord::reduce_on_plateau) {
-        report.problems.push_back(named +
-                                  ": saved schedule is not ReduceOnPlateau, optimizer has one");
-        return;
-      }
-      const std::vector<SavedSetting> live = plateau_settings(opt.schedule_.options());
-      if (!same_settings(live, s.settings)) {
-        report.problems.push_back(named + ": saved ReduceOnPlateau settings differ: " +
-                                  setting_differences(s.settings, live));
-        return;
-      }
-      ReduceOnPlateauState state;
-      state.best = s.best;
-      state.num_bad_epochs = s.num_bad_epochs;
-      state.cooldown_counter = s.cooldown_counter;
-      state.reductions = s.reductions;
-      state.last_epoch = s.last_epoch;
-      try {
-        staged.schedule.set_state(state);
-      } catch (const std::invalid_argument& e) {
-        throw CheckpointError(who + ": invalid saved schedule state: " + e.what());
-      }
-      staged.restore_schedule = true;
-    } else {
-      if (s.kind != ScheduleRecord::samples) {
-        report.problems.push_back(named +
-                                  ": saved schedule is ReduceOnPlateau, optimizer has another");
-        return;
-      }
-      for (const std::pair<std::int64_t, double>& sample : s.samples) {
-        if (sample.first < 0) throw CheckpointError(who + ": negative schedule sample step");
-        const double live = opt.schedule_.lr(1.0, sample.first);
-        if (!same_rate(live, sample.second)) {
-          report.problems.push_back(named + ": saved schedule differs: at step " +
-                                    std::to_string(sample.first) + " it gives " +
-                                    format_value(sample.second) + " x lr, the optimizer's " +
-                                    format_value(live) + " x lr");
+    constexpr ScheduleRecord expected =
+        std::is_same<Schedule, ReduceOnPlateau>::value ? ScheduleRecord::reduce_on_plateau
+        : contains_plateau<Schedule>::value            ? ScheduleRecord::nested_plateaus
+                                                       : ScheduleRecord::samples;
+    if (s.kind != expected) {
+      report.problems.push_back(named + ": saved schedule is " + schedule_record_name(s.kind) +
+                                ", the optimizer's is " + schedule_record_name(expected));
+      return;
+    }
+    if constexpr (contains_plateau<Schedule>::value) {
+      // Restore every ReduceOnPlateau stage into the staged copy, in declaration order.
+      std::size_t k = 0;
+      bool same = true;
+      auto restore = [&](ReduceOnPlateau& plateau) {
+        if (!same) return;
+        if (k >= s.plateaus.size()) {
+          same = false;
+          report.problems.push_back(named + ": the saved schedule has " +
+                                    std::to_string(s.plateaus.size()) +
+                                    " ReduceOnPlateau stages, the optimizer's has more");
           return;
         }
+        const SavedPlateau& p = s.plateaus[k++];
+        const std::vector<SavedSetting> live = plateau_settings(plateau.options());
+        if (!same_settings(live, p.settings)) {
+          same = false;
+          report.problems.push_back(named + ": saved ReduceOnPlateau settings differ: " +
+                                    setting_differences(p.settings, live));
+          return;
+        }
+        ReduceOnPlateauState state;
+        state.best = p.best;
+        state.num_bad_epochs = p.num_bad_epochs;
+        state.cooldown_counter = p.cooldown_counter;
+        state.reductions = p.reductions;
+        state.last_epoch = p.last_epoch;
+        try {
+          plateau.set_state(state);
+        } catch (const std::invalid_argument& e) {
+          throw CheckpointError(who + ": invalid saved schedule state: " + e.what());
+        }
+      };
+      for_each_plateau(staged.schedule, restore);
+      if (!same) return;
+      if (k != s.plateaus.size()) {
+        report.problems.push_back(
+            named + ": the saved schedule has " + std::to_string(s.plateaus.size()) +
+            " ReduceOnPlateau stages, the optimizer's has " + std::to_string(k));
+        return;
       }
     }
+    // The pure part of the schedule: the saved rates against the staged schedule's (for a
+    // composed schedule, with its ReduceOnPlateau states restored).
+    for (const std::pair<std::int64_t, double>& sample : s.samples) {
+      if (sample.first < 0) throw CheckpointError(who + ": negative schedule sample step");
+      const double live = staged.schedule.lr(1.0, sample.first);
+      if (!same_rate(live, sample.second)) {
+        report.problems.push_back(named + ": saved schedule differs: at step " +
+                                  std::to_string(sample.first) + " it gives " +
+                                  format_value(sample.second) + " x lr, the optimizer's " +
+                                  format_value(live) + " x lr");
+        return;
+      }
+    }
+    staged.restore_schedule = contains_plateau<Schedule>::value;
+  }
+
+  static const char* schedule_record_name(ScheduleRecord kind) {
+    switch (kind) {
+      case ScheduleRecord::samples:
+        return "a function of the step";
+      case ScheduleRecord::reduce_on_plateau:
+        return "ReduceOnPlateau";
+      case ScheduleRecord::nested_plateaus:
+        return "a composition holding ReduceOnPlateau";
+    }
+    return "unknown";
   }
 };
 

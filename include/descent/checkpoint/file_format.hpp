@@ -29,6 +29,8 @@ inline constexpr std::size_t kCheckpointTrailerSize = 4;
 enum class ScheduleRecord : std::uint8_t {
   samples = 0,            ///< a pure function of t: lr(1, t) at a few t, to detect a mismatch
   reduce_on_plateau = 1,  ///< ReduceOnPlateau: its settings and its state
+  nested_plateaus = 2,    ///< a composed schedule holding ReduceOnPlateau stages: each stage's
+                          ///< settings and state, then samples as for `samples`
 };
 
 struct SavedSetting {
@@ -56,12 +58,15 @@ struct SavedPolicy {
   std::string name;
   std::vector<SavedSetting> settings;
 };
-struct SavedSchedule {
-  ScheduleRecord kind = ScheduleRecord::samples;
-  std::vector<std::pair<std::int64_t, double>> samples;  ///< (t, lr(1, t))
-  std::vector<SavedSetting> settings;                    ///< reduce_on_plateau
+struct SavedPlateau {
+  std::vector<SavedSetting> settings;
   double best = 0.0;
   std::int64_t num_bad_epochs = 0, cooldown_counter = 0, reductions = 0, last_epoch = 0;
+};
+struct SavedSchedule {
+  ScheduleRecord kind = ScheduleRecord::samples;
+  std::vector<std::pair<std::int64_t, double>> samples;  ///< (t, lr(1, t)): samples, nested
+  std::vector<SavedPlateau> plateaus;  ///< reduce_on_plateau: one; nested_plateaus: each stage
 };
 struct SavedOptimizer {
   std::string name;
@@ -175,24 +180,40 @@ inline SavedArray read_array(ByteReader& in, std::size_t width, const char* what
   return array;
 }
 
+inline SavedPlateau read_plateau(ByteReader& in) {
+  SavedPlateau plateau;
+  plateau.settings = read_settings(in);
+  plateau.best = in.f64("plateau best");
+  plateau.num_bad_epochs = in.i64("plateau num_bad_epochs");
+  plateau.cooldown_counter = in.i64("plateau cooldown_counter");
+  plateau.reductions = in.i64("plateau reductions");
+  plateau.last_epoch = in.i64("plateau last_epoch");
+  return plateau;
+}
+
+inline void read_schedule_samples(ByteReader& in, SavedSchedule& schedule) {
+  const std::size_t n = in.count(16, "schedule samples");
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t t = in.i64("schedule sample step");
+    schedule.samples.emplace_back(t, in.f64("schedule sample rate"));
+  }
+}
+
 inline SavedSchedule read_schedule(ByteReader& in) {
   SavedSchedule schedule;
   const std::uint8_t kind = in.u8("schedule kind");
   if (kind == std::uint8_t(ScheduleRecord::samples)) {
     schedule.kind = ScheduleRecord::samples;
-    const std::size_t n = in.count(16, "schedule samples");
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int64_t t = in.i64("schedule sample step");
-      schedule.samples.emplace_back(t, in.f64("schedule sample rate"));
-    }
+    read_schedule_samples(in, schedule);
   } else if (kind == std::uint8_t(ScheduleRecord::reduce_on_plateau)) {
     schedule.kind = ScheduleRecord::reduce_on_plateau;
-    schedule.settings = read_settings(in);
-    schedule.best = in.f64("plateau best");
-    schedule.num_bad_epochs = in.i64("plateau num_bad_epochs");
-    schedule.cooldown_counter = in.i64("plateau cooldown_counter");
-    schedule.reductions = in.i64("plateau reductions");
-    schedule.last_epoch = in.i64("plateau last_epoch");
+    schedule.plateaus.push_back(read_plateau(in));
+  } else if (kind == std::uint8_t(ScheduleRecord::nested_plateaus)) {
+    schedule.kind = ScheduleRecord::nested_plateaus;
+    // A plateau record is at least 4 (settings count) + 8 + 4 x 8 bytes.
+    const std::size_t n = in.count(44, "nested ReduceOnPlateau stages");
+    for (std::size_t i = 0; i < n; ++i) schedule.plateaus.push_back(read_plateau(in));
+    read_schedule_samples(in, schedule);
   } else {
     in.fail("unknown schedule kind " + std::to_string(kind));
   }
