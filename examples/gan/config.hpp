@@ -14,27 +14,27 @@ namespace gan {
 /// Every setting of a run; the defaults are the configuration the README's table measures.
 struct Config {
   std::string dataset = "ring";
-  std::int64_t steps = 24000;  // generator (and discriminator) updates
+  std::int64_t steps = 48000;  // generator (and discriminator) updates
   std::uint64_t seed = 1;
   std::string optimizer = "adam";  // adam, sgd, momentum, nesterov, rmsprop, adagrad
   double lr = 1e-3;
   double beta1 = 0.5, beta2 = 0.999;  // Adam; beta1 is also the momentum of momentum/nesterov
   std::string schedule = "linear";    // constant, linear, cosine
-  double decay_start = 0.5;           // fraction of the steps after which the rate decays
+  double decay_start = 0.75;          // fraction of the steps after which the rate decays
   double l2 = 0.0, weight_decay = 0.0;
-  double ema = 0.0;          // decay of the generator's weight average (0: off)
-  double ema_start = 0.0;    // fraction of the steps after which the average starts
-  double d_bias = 0.0;       // D's first-layer biases start uniform in [-X, X]
+  double ema = 0.999;        // decay of the generator's weight average (0: off)
+  double ema_start = 0.75;   // fraction of the steps after which the average starts
+  double d_bias = 1.0;       // D's first-layer biases start uniform in [-X, X]
   double d_lr = 0.0;         // discriminator's base rate (0: same as lr)
   std::int64_t d_steps = 1;  // discriminator updates per generator update
   std::int64_t batch = 64;   // samples per step (real and generated each)
-  std::int64_t pack = 4;     // PacGAN: samples per discriminator input
-  double noise = 0.1;        // instance noise std (in mean spacings) at step 0
+  std::int64_t pack = 2;     // PacGAN: samples per discriminator input
+  double noise = 0.15;       // instance noise std (in mean spacings) at step 0
   double noise_end = 0.75;   // fraction of the steps at which it reaches 0
   double d_gain = 1.0;       // D's inputs are the normalized data times this
   std::int64_t hidden = 128, latent = 8;
   std::int64_t d_hidden = 0;                // discriminator's hidden width (0: same as hidden)
-  std::int64_t g_layers = 2, d_layers = 2;  // hidden layers of G and D
+  std::int64_t g_layers = 2, d_layers = 3;  // hidden layers of G and D
   std::int64_t eval_samples = 2500;
   std::string out = "";                  // file prefix for CSV/PNG ("" = gan_<dataset>)
   std::string checkpoint = "";           // saved every checkpoint_every steps and at the end
@@ -50,7 +50,7 @@ struct Config {
 inline std::string usage() {
   return "usage: gan [options]\n"
          "  --dataset ring|grid    mixture to learn (default ring)\n"
-         "  --steps N              training steps (default 24000)\n"
+         "  --steps N              training steps (default 48000)\n"
          "  --seed S               seed of every random draw (default 1)\n"
          "  --optimizer NAME       adam|sgd|momentum|nesterov|rmsprop|adagrad (default adam)\n"
          "  --lr X                 base learning rate, G and D (default 1e-3)\n"
@@ -58,21 +58,22 @@ inline std::string usage() {
          "                         momentum/nesterov/rmsprop\n"
          "  --schedule NAME        constant|linear|cosine (default linear: constant, then a\n"
          "                         linear decay to 0)\n"
-         "  --decay-start F        fraction of the steps where the decay starts (default 0.5)\n"
+         "  --decay-start F        fraction of the steps where the decay starts (default 0.75)\n"
          "  --l2 X                 coupled L2 on weights (default 0)\n"
          "  --weight-decay X       decoupled weight decay on weights (default 0)\n"
-         "  --ema X                generator weight EMA decay, 0 = off (default 0)\n"
-         "  --ema-start F          fraction of the steps after which the EMA starts (default 0)\n"
+         "  --ema X                generator weight EMA decay, 0 = off (default 0.999)\n"
+         "  --ema-start F          fraction of the steps where the EMA starts (default 0.75)\n"
+         "  --d-bias X             D's first-layer biases start uniform in [-X, X] (default 1)\n"
          "  --d-lr X               discriminator base learning rate, 0 = --lr (default 0)\n"
          "  --d-steps N            discriminator updates per generator update (default 1)\n"
          "  --batch N              samples per step (default 64)\n"
-         "  --pack N               PacGAN packing: samples per D input (default 4)\n"
-         "  --noise X              instance noise std at step 0, in mode spacings (default 0.1)\n"
+         "  --pack N               PacGAN packing: samples per D input (default 2)\n"
+         "  --noise X              instance noise std at step 0, in mode spacings (default 0.15)\n"
          "  --noise-end F          fraction of the steps where the noise reaches 0 (default 0.75)\n"
          "  --d-gain X             D sees the data (scaled into [-1, 1]) times X (default 1)\n"
          "  --hidden N --latent N  hidden width (default 128), noise dimension (default 8)\n"
          "  --d-hidden N           discriminator hidden width, 0 = --hidden (default 0)\n"
-         "  --g-layers N --d-layers N  hidden layers of G and D (default 2, 2)\n"
+         "  --g-layers N --d-layers N  hidden layers of G and D (default 2, 3)\n"
          "  --checkpoint PATH      save the run to PATH (atomically) every --checkpoint-every\n"
          "                         steps and at the end\n"
          "  --checkpoint-every N   steps between checkpoints (default 1000)\n"
@@ -209,6 +210,7 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
   detail::require(c.noise_end > 0.0 && c.noise_end <= 1.0, "--noise-end", "in (0, 1]", c.noise_end);
   detail::require(c.ema_start >= 0.0 && c.ema_start < 1.0, "--ema-start", "in [0, 1)", c.ema_start);
   detail::require(c.d_lr >= 0.0, "--d-lr", ">= 0", c.d_lr);
+  detail::require(c.d_bias >= 0.0, "--d-bias", ">= 0", c.d_bias);
   if (c.non_finite != "skip" && c.non_finite != "raise") {
     throw std::invalid_argument("gan: --non-finite must be skip or raise, got \"" + c.non_finite +
                                 "\"");
