@@ -2,6 +2,7 @@
 // header (the script adds the ones the umbrella header leaves out) and instantiates the
 // templates, so the checks see the code users compile, not only the non-template parts.
 #include <cstdint>
+#include <exception>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -109,4 +110,10 @@ std::size_t run_all() {
 
 }  // namespace tidy
 
-int main() { return tidy::run_all() > 0 ? 0 : 1; }
+int main() {
+  try {
+    return tidy::run_all() > 0 ? 0 : 1;
+  } catch (const std::exception&) {
+    return 1;
+  }
+}
