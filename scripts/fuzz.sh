@@ -5,12 +5,13 @@
 # and fails the script.
 #   scripts/fuzz.sh            build and fuzz
 #   scripts/fuzz.sh --corpus   rewrite tests/fuzz/corpus from tests/fuzz/make_corpus.cpp
-# Environment: BUILD_DIR (default build-fuzz), FUZZ_SECONDS, CXX (default clang++).
+# Environment: BUILD_DIR (default build-fuzz), FUZZ_SECONDS, FUZZ_CXX (default clang++).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
-CXX=${CXX:-clang++} cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+bash scripts/install-deps.sh clang libclang-rt-14-dev
+CXX=${FUZZ_CXX:-clang++} cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DDESCENT_BUILD_FUZZERS=ON -DDESCENT_BUILD_TESTS=OFF -DDESCENT_BUILD_EXAMPLES=OFF \
   -DDESCENT_INSTALL=OFF >/dev/null
 cmake --build "$build" --target checkpoint_fuzzer checkpoint_fuzzer_corpus

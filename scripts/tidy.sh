@@ -4,6 +4,7 @@
 # Any warning in include/descent is an error. Environment: CLANG_TIDY (default clang-tidy-14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh clang-tidy-14
 tidy=${CLANG_TIDY:-clang-tidy-14}
 # Eigen as a system include, as the build has it (its own code is not ours to lint).
 eigen=$(pkg-config --cflags-only-I eigen3 2>/dev/null | sed 's/-I/-isystem /g' || true)
