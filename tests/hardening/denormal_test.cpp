@@ -8,9 +8,9 @@
 #include <descent/descent.hpp>
 
 TEMPLATE_TEST_CASE("Denormal gradients give finite steps in the descent direction", "[hardening]",
-                   descent::Sgd<float>, descent::Momentum<float>, descent::Adam<float>,
-                   descent::RMSprop<float>, descent::Adagrad<float>, descent::Adam<double>,
-                   descent::RMSprop<double>, descent::Adagrad<double>) {
+                   descent::Sgd<float>, descent::Momentum<float>, descent::Nesterov<float>,
+                   descent::Adam<float>, descent::RMSprop<float>, descent::Adagrad<float>,
+                   descent::Adam<double>, descent::RMSprop<double>, descent::Adagrad<double>) {
   using Opt = TestType;
   using S = typename Opt::scalar_type;
   const S tiny = std::numeric_limits<S>::denorm_min() * S(1000);  // a denormal
