@@ -250,6 +250,7 @@ struct CheckpointAccess {
                                 ", optimizer has " + describe(policies));
     }
 
+    const std::string who_prefix = who + ": ";
     std::unordered_map<std::string, const SavedBlock*> saved_blocks;
     for (const SavedBlock& b : saved.blocks) saved_blocks.emplace(b.name, &b);
     for (Entry& entry : opt.entries_) {
@@ -316,7 +317,7 @@ struct CheckpointAccess {
       BlockOptions block_options =
           BlockOptions().lr_multiplier(b.lr_multiplier).regularize(b.regularize);
       try {
-        block_options.validate(who + ": " + block);
+        block_options.validate(who_prefix + block);
       } catch (const std::invalid_argument& e) {
         throw CheckpointError(e.what());
       }

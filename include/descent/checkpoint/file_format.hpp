@@ -156,6 +156,19 @@ inline std::pair<std::size_t, std::size_t> open_checkpoint(const std::string& by
   return {kCheckpointHeaderSize, std::size_t(length)};
 }
 
+/// The largest step or report counter a checkpoint may hold: 2^62, so that counting on from a
+/// loaded counter (and the schedule samples at step + 1) can never overflow an int64.
+inline constexpr std::int64_t kMaxSavedCounter = std::int64_t(1) << 62;
+
+/// A step or report counter: an i64 in [0, 2^62].
+inline std::int64_t read_counter(ByteReader& in, const char* what) {
+  const std::int64_t value = in.i64(what);
+  if (value < 0 || value > kMaxSavedCounter) {
+    in.fail(std::string(what) + " " + std::to_string(value) + " is out of range [0, 2^62]");
+  }
+  return value;
+}
+
 inline std::vector<SavedSetting> read_settings(ByteReader& in) {
   std::vector<SavedSetting> settings;
   const std::uint32_t n = in.u32("settings count");
@@ -184,10 +197,10 @@ inline SavedPlateau read_plateau(ByteReader& in) {
   SavedPlateau plateau;
   plateau.settings = read_settings(in);
   plateau.best = in.f64("plateau best");
-  plateau.num_bad_epochs = in.i64("plateau num_bad_epochs");
-  plateau.cooldown_counter = in.i64("plateau cooldown_counter");
-  plateau.reductions = in.i64("plateau reductions");
-  plateau.last_epoch = in.i64("plateau last_epoch");
+  plateau.num_bad_epochs = read_counter(in, "plateau num_bad_epochs");
+  plateau.cooldown_counter = read_counter(in, "plateau cooldown_counter");
+  plateau.reductions = read_counter(in, "plateau reductions");
+  plateau.last_epoch = read_counter(in, "plateau last_epoch");
   return plateau;
 }
 
@@ -195,6 +208,10 @@ inline void read_schedule_samples(ByteReader& in, SavedSchedule& schedule) {
   const std::size_t n = in.count(16, "schedule samples");
   for (std::size_t i = 0; i < n; ++i) {
     const std::int64_t t = in.i64("schedule sample step");
+    // Samples are taken at the saved step and the next: up to 2^62 + 1.
+    if (t < 0 || t > kMaxSavedCounter + 1) {
+      in.fail("schedule sample step " + std::to_string(t) + " is out of range [0, 2^62 + 1]");
+    }
     schedule.samples.emplace_back(t, in.f64("schedule sample rate"));
   }
 }
@@ -227,10 +244,8 @@ inline SavedBlock read_block(ByteReader& in, std::size_t width) {
   block.cols = in.i64("block cols");
   block.lr_multiplier = in.f64("block lr_multiplier");
   block.regularize = in.flag("block regularize");
-  block.steps = in.i64("block steps");
-  if (block.rows < 0 || block.cols < 0 || block.steps < 0) {
-    in.fail("block \"" + block.name + "\": negative shape or step count");
-  }
+  block.steps = read_counter(in, "block steps");
+  if (block.rows < 0 || block.cols < 0) in.fail("block \"" + block.name + "\": negative shape");
   block.values = read_array(in, width, "block values");
   // rows * cols could overflow for hostile sizes: compare by division instead.
   const std::uint64_t rows = std::uint64_t(block.rows), cols = std::uint64_t(block.cols);
@@ -248,8 +263,7 @@ inline SavedBlock read_block(ByteReader& in, std::size_t width) {
   }
   block.has_average = in.flag("block has_average");
   if (block.has_average) {
-    block.average_count = in.i64("average count");
-    if (block.average_count < 0) in.fail("block \"" + block.name + "\": negative average count");
+    block.average_count = read_counter(in, "average count");
     block.average = read_array(in, width, "average");
   }
   return block;
@@ -262,9 +276,8 @@ inline SavedOptimizer read_optimizer(ByteReader& in) {
   opt.scalar = in.string("scalar type");
   const std::size_t width = scalar_width(in, opt.scalar);
   opt.settings = read_settings(in);
-  opt.step_count = in.i64("step count");
-  opt.skipped_steps = in.i64("skipped steps");
-  if (opt.step_count < 0 || opt.skipped_steps < 0) in.fail("negative step counter");
+  opt.step_count = read_counter(in, "step count");
+  opt.skipped_steps = read_counter(in, "skipped steps");
   opt.schedule = read_schedule(in);
   const std::uint32_t policies = in.u32("policy count");
   for (std::uint32_t i = 0; i < policies; ++i) {

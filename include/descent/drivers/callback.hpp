@@ -93,7 +93,7 @@ inline Continue first_stop(std::initializer_list<Continue> results) {
 template <class Opt, class... Callbacks>
 class CallbackSet {
  public:
-  CallbackSet(Opt& opt, Callbacks&... callbacks) : opt_(opt), callbacks_(callbacks...) {}
+  explicit CallbackSet(Opt& opt, Callbacks&... callbacks) : opt_(opt), callbacks_(callbacks...) {}
 
   Continue begin(const Progress& p) {
     return each([&](auto& c) { return call_on_begin(c, p, opt_); });

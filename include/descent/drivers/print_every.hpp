@@ -25,7 +25,7 @@ class PrintEvery {
     if (p.step % every_ != 0) return;
     char buffer[128];
     std::snprintf(buffer, sizeof buffer, "step %lld epoch %lld loss %.6g grad_norm %.6g\n",
-                  static_cast<long long>(p.step), static_cast<long long>(p.epoch + 1), p.loss,
+                  static_cast<long long>(p.step), static_cast<long long>(p.epoch) + 1, p.loss,
                   p.gradient_norm);
     *out_ << buffer;
   }

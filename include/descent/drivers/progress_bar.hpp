@@ -2,6 +2,7 @@
 /// ProgressBar: a callback that shows epoch, percent, loss, steps/s and ETA on stderr.
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -102,7 +103,7 @@ class ProgressBar {
   // "1:02:03" or "2:03"; "--:--" when unknown.
   static std::string format_duration(double s) {
     if (!(s >= 0.0) || s > 1e8) return "--:--";
-    const auto total = static_cast<long long>(s + 0.5);
+    const long long total = std::llround(s);
     char buffer[32];
     if (total >= 3600) {
       std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,

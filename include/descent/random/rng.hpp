@@ -100,10 +100,7 @@ class Rng {
   std::string state() const {
     std::ostringstream out;
     out.imbue(std::locale::classic());
-    std::uint64_t bits = 0;
-    static_assert(sizeof bits == sizeof spare_, "double is 64 bits");
-    std::memcpy(&bits, &spare_, sizeof bits);
-    out << engine_ << ' ' << (has_spare_ ? 1 : 0) << ' ' << bits;
+    out << engine_ << ' ' << (has_spare_ ? 1 : 0) << ' ' << bits(spare_);
     return out.str();
   }
 
@@ -129,11 +126,19 @@ class Rng {
   /// Two generators are equal when they will produce the same outputs.
   friend bool operator==(const Rng& a, const Rng& b) {
     return a.engine_ == b.engine_ && a.has_spare_ == b.has_spare_ &&
-           (!a.has_spare_ || std::memcmp(&a.spare_, &b.spare_, sizeof a.spare_) == 0);
+           (!a.has_spare_ || bits(a.spare_) == bits(b.spare_));
   }
   friend bool operator!=(const Rng& a, const Rng& b) { return !(a == b); }
 
  private:
+  // The IEEE-754 bit pattern: the saved spare round-trips exactly, NaN payloads and -0 included.
+  static std::uint64_t bits(double value) {
+    std::uint64_t out = 0;
+    static_assert(sizeof out == sizeof value, "double is 64 bits");
+    std::memcpy(&out, &value, sizeof out);
+    return out;
+  }
+
   std::mt19937_64 engine_;
   bool has_spare_ = false;
   double spare_ = 0.0;

@@ -8,6 +8,7 @@
 
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
+#include "descent/detail/scalar_cast.hpp"
 
 namespace descent {
 
@@ -33,7 +34,8 @@ class AdagradOptions {
     return *this;
   }
   double initial_accumulator_value() const { return initial_accumulator_value_; }
-  /// Added to the root of the sum (default 1e-10).
+  /// Added to the root of the sum (default 1e-10); the step uses at least the smallest normal
+  /// number of the scalar type (FLT_MIN, DBL_MIN), so eps = 0 with a zero sum gives no update.
   AdagradOptions& eps(double value) {
     eps_ = value;
     return *this;
@@ -111,7 +113,8 @@ class Adagrad {
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {
     const double clr = lr / (1.0 + double(state.steps - 1) * options_.lr_decay());
-    return {state.sum, Scalar(clr), Scalar(keep), Scalar(options_.eps())};
+    return {state.sum, detail::saturate<Scalar>(clr), detail::saturate<Scalar>(keep),
+            detail::eps_floor<Scalar>(options_.eps())};
   }
 
  private:

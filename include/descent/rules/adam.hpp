@@ -8,6 +8,7 @@
 
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
+#include "descent/detail/scalar_cast.hpp"
 
 namespace descent {
 
@@ -29,7 +30,8 @@ class AdamOptions {
   }
   double beta1() const { return beta1_; }
   double beta2() const { return beta2_; }
-  /// Added to the bias-corrected sqrt(v) (default 1e-8).
+  /// Added to the bias-corrected sqrt(v) (default 1e-8); the step uses at least the smallest
+  /// normal number of the scalar type (FLT_MIN, DBL_MIN), so eps = 0 with v = 0 gives no update.
   AdamOptions& eps(double value) {
     eps_ = value;
     return *this;
@@ -152,10 +154,10 @@ class Adam {
             Scalar(1.0 - options_.beta1()),
             Scalar(options_.beta2()),
             Scalar(1.0 - options_.beta2()),
-            Scalar(lr / bias_correction1),
-            Scalar(1.0 / std::sqrt(bias_correction2)),
-            Scalar(options_.eps()),
-            Scalar(keep),
+            detail::saturate<Scalar>(lr / bias_correction1),
+            detail::saturate<Scalar>(1.0 / std::sqrt(bias_correction2)),
+            detail::eps_floor<Scalar>(options_.eps()),
+            detail::saturate<Scalar>(keep),
             options_.amsgrad()};
   }
 

@@ -7,6 +7,7 @@
 
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
+#include "descent/detail/scalar_cast.hpp"
 
 namespace descent {
 
@@ -129,8 +130,8 @@ class MomentumRule {
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {
     return {state.momentum_buffer,
-            Scalar(lr),
-            Scalar(keep),
+            detail::saturate<Scalar>(lr),
+            detail::saturate<Scalar>(keep),
             Scalar(options_.momentum()),
             Scalar(1.0 - options_.dampening()),
             state.steps == 1};

@@ -7,6 +7,7 @@
 
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
+#include "descent/detail/scalar_cast.hpp"
 
 namespace descent {
 
@@ -26,7 +27,9 @@ class RMSpropOptions {
     return *this;
   }
   double alpha() const { return alpha_; }
-  /// Added to the root of the average (default 1e-8).
+  /// Added to the root of the average (default 1e-8); the step uses at least the smallest
+  /// normal number of the scalar type (FLT_MIN, DBL_MIN), so eps = 0 with a zero average gives
+  /// no update.
   RMSpropOptions& eps(double value) {
     eps_ = value;
     return *this;
@@ -155,11 +158,11 @@ class RMSprop {
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {
     return {state,
-            Scalar(lr),
-            Scalar(keep),
+            detail::saturate<Scalar>(lr),
+            detail::saturate<Scalar>(keep),
             Scalar(options_.alpha()),
             Scalar(1.0 - options_.alpha()),
-            Scalar(options_.eps()),
+            detail::eps_floor<Scalar>(options_.eps()),
             Scalar(options_.momentum()),
             options_.centered()};
   }

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 
 #include "descent/detail/format.hpp"
+#include "descent/detail/scalar_cast.hpp"
 
 namespace descent {
 
@@ -67,7 +68,7 @@ class Sgd {
   }
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& /*state*/, double lr, double keep) const {
-    return {Scalar(lr), Scalar(keep)};
+    return {detail::saturate<Scalar>(lr), detail::saturate<Scalar>(keep)};
   }
 
  private:

@@ -21,7 +21,8 @@ class StepDecay {
 
   double lr(double base_lr, std::int64_t t) const {
     assert(t >= 0);
-    return base_lr * std::pow(gamma_, static_cast<double>(t / step_size_));
+    const std::int64_t decays = t / step_size_;  // whole periods completed: floor division
+    return base_lr * std::pow(gamma_, static_cast<double>(decays));
   }
 
   std::int64_t step_size() const { return step_size_; }
