@@ -167,6 +167,10 @@ class Optimizer {
   const Block<Scalar>& block(std::size_t index) const { return entries_.at(index).block; }
   const Block<Scalar>& block(const std::string& name) const { return find(name).block; }
   const State& state(std::size_t index) const { return entries_.at(index).state; }
+  /// Writable views of a block's value and gradient: the user's own storage, for code that
+  /// fills or exchanges them by position (dist::GradientAverager averages gradients in place).
+  FlatView<Scalar>& value(std::size_t index) { return entries_.at(index).block.value(); }
+  FlatView<Scalar>& gradient(std::size_t index) { return entries_.at(index).block.gradient(); }
   const State& state(const std::string& name) const { return find(name).state; }
   /// Changes a registered block's options, validated as at registration.
   void set_block_options(const std::string& name, const BlockOptions& options) {
