@@ -2,6 +2,7 @@
 // grid), trained with descent's optimizers; the mode-coverage metrics are printed at the end.
 //   gan --dataset grid --seed 3     (gan --help lists every option)
 //   gan --checkpoint run.ckpt ...   saves every 1000 steps; --resume run.ckpt continues the run
+//   mpirun -np 2 gan ...            data parallel: each process trains on its own shards
 #include <cmath>
 #include <exception>
 #include <iostream>
@@ -11,17 +12,24 @@
 #include "gan/config.hpp"
 #include "gan/mixture.hpp"
 #include "gan/output.hpp"
+#include "gan/team.hpp"
 #include "gan/trainer.hpp"
 
 int main(int argc, char** argv) {
   gan::Config config;
+  bool root = true;  // with several processes, rank 0 alone prints and writes files
   try {
+    const gan::Team team(argc, argv);
+    root = team.root();
     if (!gan::parse(std::vector<std::string>(argv + 1, argv + argc), config)) {
-      std::cout << gan::usage();
+      if (root) std::cout << gan::usage();
       return 0;
     }
     const gan::Mixture mixture = gan::mixture_by_name(config.dataset);
-    const gan::Run run = gan::train(config);
+    const gan::Run run = gan::train(config, team);
+    const bool finite = run.d_loss.empty() ||
+                        (std::isfinite(run.d_loss.back()) && std::isfinite(run.g_loss.back()));
+    if (!root) return finite ? 0 : 1;
     if (!run.evaluated()) {  // --stop-after
       gan::print_stopped(std::cout, config, run);
       return 0;
@@ -36,10 +44,9 @@ int main(int argc, char** argv) {
       const std::string written = gan::write_files(prefix, mixture, run);
       if (!config.json) std::cout << "wrote " << written << "\n";
     }
-    const bool finite = std::isfinite(run.d_loss.back()) && std::isfinite(run.g_loss.back());
     return finite ? 0 : 1;
   } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
+    if (root) std::cerr << e.what() << "\n";
     return 2;
   }
 }

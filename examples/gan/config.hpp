@@ -27,7 +27,8 @@ struct Config {
   double d_bias = 1.0;       // D's first-layer biases start uniform in [-X, X]
   double d_lr = 0.0;         // discriminator's base rate (0: same as lr)
   std::int64_t d_steps = 1;  // discriminator updates per generator update
-  std::int64_t batch = 64;   // samples per step (real and generated each)
+  std::int64_t batch = 64;   // samples per step and process (real and generated each)
+  std::int64_t shards = 1;   // the batch is split into this many shards, gradients averaged
   std::int64_t pack = 2;     // PacGAN: samples per discriminator input
   double noise = 0.15;       // instance noise std (in mean spacings) at step 0
   double noise_end = 0.75;   // fraction of the steps at which it reaches 0
@@ -66,7 +67,10 @@ inline std::string usage() {
          "  --d-bias X             D's first-layer biases start uniform in [-X, X] (default 1)\n"
          "  --d-lr X               discriminator base learning rate, 0 = --lr (default 0)\n"
          "  --d-steps N            discriminator updates per generator update (default 1)\n"
-         "  --batch N              samples per step (default 64)\n"
+         "  --batch N              samples per step of this process (default 64)\n"
+         "  --shards K             split the batch into K shards with their own random streams\n"
+         "                         and average their gradients: what K processes under\n"
+         "                         mpirun -np K with --batch N/K compute (default 1)\n"
          "  --pack N               PacGAN packing: samples per D input (default 2)\n"
          "  --noise X              instance noise std at step 0, in mode spacings (default 0.15)\n"
          "  --noise-end F          fraction of the steps where the noise reaches 0 (default 0.75)\n"
@@ -167,6 +171,8 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.d_layers = detail::parse_int(flag, value(), 1);
     else if (flag == "--batch")
       c.batch = detail::parse_int(flag, value(), 1);
+    else if (flag == "--shards")
+      c.shards = detail::parse_int(flag, value(), 1);
     else if (flag == "--pack")
       c.pack = detail::parse_int(flag, value(), 1);
     else if (flag == "--noise")
@@ -202,7 +208,9 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
     else
       throw std::invalid_argument("gan: unknown option \"" + flag + "\" (see --help)");
   }
-  detail::require(c.batch % c.pack == 0, "--batch", "a multiple of --pack", double(c.batch));
+  detail::require(c.batch % c.shards == 0, "--batch", "a multiple of --shards", double(c.batch));
+  detail::require((c.batch / c.shards) % c.pack == 0, "--batch",
+                  "a multiple of --pack times --shards", double(c.batch));
   detail::require(c.decay_start >= 0.0 && c.decay_start < 1.0, "--decay-start", "in [0, 1)",
                   c.decay_start);
   detail::require(c.d_gain > 0.0, "--d-gain", "> 0", c.d_gain);

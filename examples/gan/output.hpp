@@ -37,7 +37,9 @@ inline void print_json(std::ostream& out, const Config& c, const Run& r) {
       << ", \"last_weights_modes_captured\": " << r.last_coverage.modes_captured
       << ", \"seconds\": " << json_number(r.seconds)
       << ", \"steps_per_second\": " << json_number(r.steps_per_second)
-      << ", \"resumed_from\": " << r.first_step << ", \"skipped_steps\": " << r.skipped_steps
+      << ", \"processes\": " << r.processes << ", \"shards\": " << c.shards * r.processes
+      << ", \"batch\": " << c.batch * r.processes << ", \"resumed_from\": " << r.first_step
+      << ", \"skipped_steps\": " << r.skipped_steps
       << ", \"final_d_loss\": " << json_number(r.d_loss.empty() ? NAN : r.d_loss.back())
       << ", \"final_g_loss\": " << json_number(r.g_loss.empty() ? NAN : r.g_loss.back()) << "}\n";
 }
@@ -59,6 +61,10 @@ inline void print_text(std::ostream& out, const Config& c, const Run& r) {
                 static_cast<long long>(v.min_mode_samples),
                 static_cast<long long>(v.samples / v.modes_total), v.reverse_kl);
   out << buffer;
+  if (r.processes > 1) {
+    out << "processes:            " << r.processes << " (batch " << c.batch * r.processes
+        << " in all)\n";
+  }
   if (r.first_step > 0) out << "resumed from step:    " << r.first_step << "\n";
   if (r.skipped_steps > 0) out << "skipped (NaN/Inf):    " << r.skipped_steps << " steps\n";
 }

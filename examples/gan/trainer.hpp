@@ -32,6 +32,7 @@
 #include "mixture.hpp"
 #include "progress.hpp"
 #include "schedule.hpp"
+#include "team.hpp"
 
 namespace gan {
 
@@ -48,6 +49,7 @@ struct Run {
   std::int64_t first_step = 0;     // 0, or the step a resumed run started from
   std::int64_t last_step = 0;      // steps done when training ended (< c.steps: --stop-after)
   std::int64_t skipped_steps = 0;  // optimizer steps skipped for a NaN/Inf gradient (G and D)
+  int processes = 1;               // processes that trained it (mpirun -np)
   bool evaluated() const { return samples.cols() > 0; }
 };
 
@@ -101,10 +103,46 @@ inline descent::NonFinite non_finite_by_name(const std::string& name) {
   throw std::invalid_argument("gan: --non-finite must be skip or raise, got \"" + name + "\"");
 }
 
+/// The mean of an optimizer's gradients over the shards of a batch: add() after each shard's
+/// backward pass, finish() writes the mean into the gradients (buffers allocated once).
+template <class Opt>
+class ShardMean {
+ public:
+  ShardMean(Opt& optimizer, std::int64_t shards) : optimizer_(optimizer), shards_(shards) {
+    if (shards_ > 1) {
+      for (std::size_t k = 0; k < optimizer.num_blocks(); ++k) {
+        sums_.emplace_back(optimizer.gradient(k).size());
+      }
+    }
+  }
+  void add(std::int64_t shard) {
+    if (shards_ == 1) return;
+    for (std::size_t k = 0; k < sums_.size(); ++k) {
+      if (shard == 0) {
+        sums_[k] = optimizer_.gradient(k);
+      } else {
+        sums_[k] += optimizer_.gradient(k);
+      }
+    }
+  }
+  void finish() {
+    if (shards_ == 1) return;
+    const float inverse = 1.0f / float(shards_);
+    for (std::size_t k = 0; k < sums_.size(); ++k) optimizer_.gradient(k) = sums_[k] * inverse;
+  }
+
+ private:
+  Opt& optimizer_;
+  std::int64_t shards_;
+  std::vector<Eigen::ArrayXf> sums_;
+};
+
 /// Trains G and D for c.steps steps with the optimizer `Rule` and evaluates G on
-/// c.eval_samples samples.
+/// c.eval_samples samples. Data parallel: the batch of every step is made of shards, each
+/// drawn from its own generators; this process computes c.shards of them, and the team's other
+/// processes the rest (gradients and losses are averaged over all shards).
 template <class Rule>
-Run train(const Config& c) {
+Run train(const Config& c, const Team& team) {
   const Mixture mixture = mixture_by_name(c.dataset);
   // Networks see the data divided by `scale` (coordinates within [-1, 1]).
   const double scale = mixture.means.cwiseAbs().maxCoeff();
@@ -120,10 +158,19 @@ Run train(const Config& c) {
   descent::Rng master(c.seed);
   descent::Rng init_rng(master.next()), data_rng(master.next()), noise_rng(master.next()),
       eval_rng(master.next());
+  // Shard s of every batch draws its data and noise from data_rngs[s] and noise_rngs[s]; shard
+  // 0's are the single-process generators, so one shard is exactly the undistributed run.
+  const std::int64_t local = c.shards, total = local * team.ranks(), first = local * team.rank();
+  std::vector<descent::Rng> data_rngs{data_rng}, noise_rngs{noise_rng};
+  descent::Rng shard_master(master.next());
+  for (std::int64_t s = 1; s < total; ++s) {
+    data_rngs.emplace_back(shard_master.next());
+    noise_rngs.emplace_back(shard_master.next());
+  }
   using descent::nn::Activation;
   using descent::nn::ActivationKind;
   const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, 0.2);
-  const Eigen::Index n = c.batch, m = c.pack, packs = n / m, h = c.hidden;
+  const Eigen::Index n = c.batch / c.shards, m = c.pack, packs = n / m, h = c.hidden;
   const Eigen::Index dh = c.d_hidden > 0 ? c.d_hidden : h;
   descent::nn::Mlp<float> g(mlp_widths(c.latent, h, c.g_layers, 2),
                             mlp_activations(relu, c.g_layers), init_rng,
@@ -150,16 +197,34 @@ Run train(const Config& c) {
   }
   g.add_to(g_opt, "gen");
   d.add_to(d_opt, "disc");
+  // Collective: every process checks it built the same networks, then takes rank 0's weights.
+  const std::function<void()> average_g = team.averager(g_opt), average_d = team.averager(d_opt);
+  ShardMean<decltype(g_opt)> g_mean(g_opt, local);
+  ShardMean<decltype(d_opt)> d_mean(d_opt, local);
 
   // Everything a run's future depends on: both optimizers (parameters, moments, EMA, step and
   // skip counters) and the generators still to be drawn from. A resumed run continues bit for
   // bit where the saved one was.
   descent::Checkpoint checkpoint;
   checkpoint.add("gen", g_opt).add("disc", d_opt);
-  checkpoint.add_rng("data", data_rng).add_rng("noise", noise_rng).add_rng("eval", eval_rng);
+  // Every shard's generators, whichever process draws from them (shared before each save).
+  for (std::int64_t s = 0; s < total; ++s) {
+    const std::string suffix = s == 0 ? "" : "." + std::to_string(s);
+    checkpoint.add_rng("data" + suffix, data_rngs[std::size_t(s)])
+        .add_rng("noise" + suffix, noise_rngs[std::size_t(s)]);
+  }
+  checkpoint.add_rng("eval", eval_rng);
+  const auto save = [&] {
+    for (std::int64_t s = 0; s < total; ++s) {
+      team.share(data_rngs[std::size_t(s)], int(s / local));
+      team.share(noise_rngs[std::size_t(s)], int(s / local));
+    }
+    team.save(checkpoint, c.checkpoint);
+  };
   Run run;
+  run.processes = team.ranks();
   if (!c.resume.empty()) {
-    checkpoint.load(c.resume);  // strict: another network, rule or schedule is an error
+    team.load(checkpoint, c.resume);  // strict: another network, rule or schedule is an error
     run.first_step = g_opt.step_count() + g_opt.skipped_steps();  // one G step per iteration
     if (run.first_step > c.steps) {
       throw std::invalid_argument("gan: --resume " + c.resume + " is at step " +
@@ -169,14 +234,15 @@ Run train(const Config& c) {
   }
   const std::int64_t last = c.stop_after > 0 ? std::min(c.stop_after, c.steps) : c.steps;
 
-  Matrix real(2, n), z(c.latent, n), d_in(2 * m, 2 * packs), fake_in(2 * m, packs);
+  Matrix real(2, n), d_in(2 * m, 2 * packs), fake_in(2 * m, packs);
+  std::vector<Matrix> z(std::size_t(local), Matrix(c.latent, n));  // each shard's latent draws
   Matrix d_grad, g_grad;
   Matrix d_targets(1, 2 * packs);
   d_targets.leftCols(packs).setOnes();  // real packs: 1, generated packs: 0
   d_targets.rightCols(packs).setZero();
   run.d_loss.reserve(std::size_t(std::max<std::int64_t>(last - run.first_step, 0)));
   run.g_loss.reserve(run.d_loss.capacity());
-  Progress progress(c.steps, c.progress, run.first_step);
+  Progress progress(c.steps, c.progress && team.root(), run.first_step);
   const auto start = std::chrono::steady_clock::now();
   const double noise_steps = c.noise_end * double(c.steps);
   std::int64_t saved_at = run.first_step;
@@ -185,39 +251,56 @@ Run train(const Config& c) {
     for (; t < last; ++t) {
       const double noise_std =
           c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
-      double d_loss = 0.0;
+      double losses[2] = {0.0, 0.0};  // D's and G's, mean over the shards
       for (std::int64_t k = 0; k < c.d_steps; ++k) {
-        sample(mixture, data_rng, real);
-        real /= float(scale);
-        for (Eigen::Index i = 0; i < z.size(); ++i) z.data()[i] = float(data_rng.normal());
-        const Matrix& fake = g.forward(z);
-        // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows,
-        // which in column-major storage is the same memory seen as 2m x (n / m).
-        d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
-        d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
-        add_noise(d_in, gain * noise_std, noise_rng);
-        d_loss = descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
-        d.backward(d_grad, descent::nn::Need::parameters);
+        losses[0] = 0.0;
+        for (std::int64_t s = 0; s < local; ++s) {
+          descent::Rng& data = data_rngs[std::size_t(first + s)];
+          Matrix& zs = z[std::size_t(s)];
+          sample(mixture, data, real);
+          real /= float(scale);
+          for (Eigen::Index i = 0; i < zs.size(); ++i) zs.data()[i] = float(data.normal());
+          const Matrix& fake = g.forward(zs);
+          // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows,
+          // which in column-major storage is the same memory seen as 2m x (n / m).
+          d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
+          d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+          add_noise(d_in, gain * noise_std, noise_rngs[std::size_t(first + s)]);
+          losses[0] += descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
+          d.backward(d_grad, descent::nn::Need::parameters);
+          d_mean.add(s);
+        }
+        losses[0] /= double(local);
+        d_mean.finish();
+        average_d();
         d_opt.step();
       }
-      const Matrix& fake = g.output();
 
       // Non-saturating generator loss: -log D(G(z)), through the updated D.
-      fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
-      add_noise(fake_in, gain * noise_std, noise_rng);
-      const double g_loss =
-          descent::nn::bce_with_logits(d.forward(fake_in), Matrix::Ones(1, packs), g_grad);
-      const Matrix& grad_fake = d.backward(g_grad, descent::nn::Need::input);
-      g.backward(gain * Eigen::Map<const Matrix>(grad_fake.data(), 2, n),
-                 descent::nn::Need::parameters);
-      if (t + 1 == c.inject_nan) poison(g);
+      for (std::int64_t s = 0; s < local; ++s) {
+        const Matrix& fake = local == 1 ? g.output() : g.forward(z[std::size_t(s)]);
+        fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+        add_noise(fake_in, gain * noise_std, noise_rngs[std::size_t(first + s)]);
+        losses[1] +=
+            descent::nn::bce_with_logits(d.forward(fake_in), Matrix::Ones(1, packs), g_grad);
+        const Matrix& grad_fake = d.backward(g_grad, descent::nn::Need::input);
+        g.backward(gain * Eigen::Map<const Matrix>(grad_fake.data(), 2, n),
+                   descent::nn::Need::parameters);
+        g_mean.add(s);
+      }
+      losses[1] /= double(local);
+      g_mean.finish();
+      if (t + 1 == c.inject_nan && first == 0) poison(g);  // one process: the others get it too
+      average_g();
       g_opt.step();
+      team.mean(losses, 2);
+      const double d_loss = losses[0], g_loss = losses[1];
 
       run.d_loss.push_back(float(d_loss));
       run.g_loss.push_back(float(g_loss));
       progress.step(t + 1, d_loss, g_loss);
       if (!c.checkpoint.empty() && (t + 1) % c.checkpoint_every == 0) {
-        checkpoint.save(c.checkpoint);
+        save();
         saved_at = t + 1;
       }
     }
@@ -231,7 +314,7 @@ Run train(const Config& c) {
   }
   run.last_step = t;
   run.skipped_steps = g_opt.skipped_steps() + d_opt.skipped_steps();
-  if (!c.checkpoint.empty() && saved_at != t) checkpoint.save(c.checkpoint);
+  if (!c.checkpoint.empty() && saved_at != t) save();
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.steps_per_second = run.seconds > 0.0 ? double(t - run.first_step) / run.seconds : 0.0;
   if (t < c.steps) return run;  // --stop-after: no evaluation
@@ -249,14 +332,14 @@ Run train(const Config& c) {
 }
 
 /// Dispatches on c.optimizer; throws std::invalid_argument for an unknown name.
-inline Run train(const Config& c) {
+inline Run train(const Config& c, const Team& team) {
   using namespace descent::rules;
-  if (c.optimizer == "adam") return train<Adam>(c);
-  if (c.optimizer == "sgd") return train<Sgd>(c);
-  if (c.optimizer == "momentum") return train<Momentum>(c);
-  if (c.optimizer == "nesterov") return train<Nesterov>(c);
-  if (c.optimizer == "rmsprop") return train<RMSprop>(c);
-  if (c.optimizer == "adagrad") return train<Adagrad>(c);
+  if (c.optimizer == "adam") return train<Adam>(c, team);
+  if (c.optimizer == "sgd") return train<Sgd>(c, team);
+  if (c.optimizer == "momentum") return train<Momentum>(c, team);
+  if (c.optimizer == "nesterov") return train<Nesterov>(c, team);
+  if (c.optimizer == "rmsprop") return train<RMSprop>(c, team);
+  if (c.optimizer == "adagrad") return train<Adagrad>(c, team);
   throw std::invalid_argument(
       "gan: --optimizer must be adam, sgd, momentum, nesterov, rmsprop "
       "or adagrad, got \"" +
