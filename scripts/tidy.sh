@@ -4,11 +4,13 @@
 # Any warning in include/descent is an error. Environment: CLANG_TIDY (default clang-tidy-14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh clang-tidy-14
+bash scripts/install-deps.sh clang-tidy-14 libopenmpi-dev
 tidy=${CLANG_TIDY:-clang-tidy-14}
 # Eigen as a system include, as the build has it (its own code is not ours to lint).
 eigen=$(pkg-config --cflags-only-I eigen3 2>/dev/null | sed 's/-I/-isystem /g' || true)
 eigen=${eigen:--isystem /usr/include/eigen3}
+# MPI's headers for include/descent/dist, also as system includes.
+mpi=$(mpicxx --showme:incdirs | tr ' ' '\n' | sed '/^$/d; s/^/-isystem /' | tr '\n' ' ')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 headers="$work/all_headers.hpp"
@@ -18,6 +20,6 @@ headers="$work/all_headers.hpp"
 } >"$headers"
 echo "clang-tidy: $(git ls-files 'include/descent/*.hpp' | wc -l) headers ($("$tidy" --version | grep -o 'version [0-9.]*'))"
 # shellcheck disable=SC2086
-"$tidy" --quiet --config-file=.clang-tidy tests/tidy/instantiate.cpp -- -std=c++17 -Iinclude $eigen \
+"$tidy" --quiet --config-file=.clang-tidy tests/tidy/instantiate.cpp -- -std=c++17 -Iinclude $eigen $mpi \
   -include "$headers"
 echo "clang-tidy: clean"

@@ -108,11 +108,29 @@ std::size_t run_all() {
   return total + std::size_t(loss + mse);
 }
 
+// The distributed module (scripts/tidy.sh passes MPI's include directories).
+std::size_t run_distributed() {
+  Eigen::VectorXf x = Eigen::VectorXf::Ones(8), g = Eigen::VectorXf::Zero(8);
+  descent::Adam<float> opt;
+  opt.add("x", x, g);
+  descent::dist::GradientAverager<descent::Adam<float>> averager(
+      opt, MPI_COMM_WORLD, descent::dist::AveragerOptions().bucket_bytes(16));
+  averager.average();
+  opt.step();
+  descent::dist::check_consistent(opt);
+  descent::Checkpoint checkpoint;
+  checkpoint.add("opt", opt);
+  descent::dist::save_checkpoint(checkpoint, "tidy.ckpt");
+  descent::dist::load_checkpoint(checkpoint, "tidy.ckpt");
+  return std::size_t(descent::dist::checksum(opt) % 7) + averager.num_buckets();
+}
+
 }  // namespace tidy
 
 int main() {
   try {
-    return tidy::run_all() > 0 ? 0 : 1;
+    const descent::dist::Environment mpi;
+    return tidy::run_all() + tidy::run_distributed() > 0 ? 0 : 1;
   } catch (const std::exception&) {
     return 1;
   }
