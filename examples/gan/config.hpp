@@ -208,9 +208,9 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
     else
       throw std::invalid_argument("gan: unknown option \"" + flag + "\" (see --help)");
   }
-  detail::require(c.batch % c.shards == 0, "--batch", "a multiple of --shards", double(c.batch));
-  detail::require((c.batch / c.shards) % c.pack == 0, "--batch",
-                  "a multiple of --pack times --shards", double(c.batch));
+  detail::require(c.batch % (c.pack * c.shards) == 0, "--batch",
+                  c.shards == 1 ? "a multiple of --pack" : "a multiple of --pack times --shards",
+                  double(c.batch));
   detail::require(c.decay_start >= 0.0 && c.decay_start < 1.0, "--decay-start", "in [0, 1)",
                   c.decay_start);
   detail::require(c.d_gain > 0.0, "--d-gain", "> 0", c.d_gain);

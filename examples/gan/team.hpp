@@ -32,6 +32,9 @@ inline int launched_processes() {
 /// so a plain run needs no MPI runtime.
 class Team {
  public:
+  /// One process.
+  Team() = default;
+  /// Joins the processes mpirun started (initializing MPI), or is one process.
   Team(int& argc, char**& argv) {
     if (launched_processes() < 2) return;
 #ifdef DESCENT_GAN_MPI
@@ -74,6 +77,9 @@ class Team {
         MPI_Allreduce(MPI_IN_PLACE, values, n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
         "MPI_Allreduce");
     for (int i = 0; i < n; ++i) values[i] /= double(ranks_);
+#else
+    (void)values;
+    (void)n;
 #endif
   }
 

@@ -142,7 +142,7 @@ class ShardMean {
 /// drawn from its own generators; this process computes c.shards of them, and the team's other
 /// processes the rest (gradients and losses are averaged over all shards).
 template <class Rule>
-Run train(const Config& c, const Team& team) {
+Run train(const Config& c, const Team& team = Team()) {
   const Mixture mixture = mixture_by_name(c.dataset);
   // Networks see the data divided by `scale` (coordinates within [-1, 1]).
   const double scale = mixture.means.cwiseAbs().maxCoeff();
@@ -332,7 +332,7 @@ Run train(const Config& c, const Team& team) {
 }
 
 /// Dispatches on c.optimizer; throws std::invalid_argument for an unknown name.
-inline Run train(const Config& c, const Team& team) {
+inline Run train(const Config& c, const Team& team = Team()) {
   using namespace descent::rules;
   if (c.optimizer == "adam") return train<Adam>(c, team);
   if (c.optimizer == "sgd") return train<Sgd>(c, team);

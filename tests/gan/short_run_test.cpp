@@ -56,6 +56,10 @@ TEST_CASE("GAN options: unknown flags and bad values are clear errors", "[gan]")
   CHECK_THROWS_WITH(gan::parse({"--lr"}, c), "gan: --lr needs a value");
   CHECK_THROWS_WITH(gan::parse({"--batch", "10", "--pack", "4"}, c),
                     "gan: --batch must be a multiple of --pack, got 10");
+  CHECK_THROWS_WITH(gan::parse({"--batch", "12", "--pack", "2", "--shards", "4"}, c),
+                    "gan: --batch must be a multiple of --pack times --shards, got 12");
+  CHECK_THROWS_WITH(gan::parse({"--shards", "0"}, c),
+                    "gan: --shards expects an integer >= 1, got \"0\"");
   gan::Config d;
   d.optimizer = "lbfgs";
   CHECK_THROWS_WITH(gan::train(d),
@@ -67,4 +71,19 @@ TEST_CASE("GAN options: unknown flags and bad values are clear errors", "[gan]")
   CHECK(e.seed == 3);
   CHECK_FALSE(e.progress);
   CHECK_FALSE(gan::parse({"--help"}, e));
+}
+
+TEST_CASE("A sharded GAN run averages its shards: one shard is the plain run", "[gan]") {
+  gan::Config c = short_config();
+  c.steps = 40;
+  const gan::Run plain = gan::train(c);
+  c.shards = 1;
+  CHECK(gan::train(c).samples == plain.samples);
+  // Two shards of 32: other data (shard 1 has its own generators), same batch in all.
+  c.shards = 2;
+  const gan::Run a = gan::train(c), b = gan::train(c);
+  CHECK(a.samples == b.samples);
+  CHECK(a.samples != plain.samples);
+  CHECK(a.samples.allFinite());
+  for (std::size_t t = 0; t < a.d_loss.size(); ++t) REQUIRE(std::isfinite(a.d_loss[t]));
 }
