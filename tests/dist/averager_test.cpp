@@ -26,7 +26,7 @@ void require_mean(const M& g, int ranks) {
 }
 
 template <class Scalar>
-void check_averages(std::size_t bucket_bytes) {
+void check_averages(std::size_t bucket_bytes, int max_in_flight = 1) {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   const int rank = descent::dist::rank(), ranks = descent::dist::size();
   // Sizes 3, 5, 0, 40, 7 and 1: with 16-element buckets, 3+5 share one, 40 goes in three
@@ -41,7 +41,8 @@ void check_averages(std::size_t bucket_bytes) {
   opt.add("c", c, gc);
   opt.add("d", d, gd);
   descent::dist::GradientAverager<decltype(opt)> averager(
-      opt, MPI_COMM_WORLD, descent::dist::AveragerOptions().bucket_bytes(bucket_bytes));
+      opt, MPI_COMM_WORLD,
+      descent::dist::AveragerOptions().bucket_bytes(bucket_bytes).max_in_flight(max_in_flight));
   CHECK(averager.bytes_per_average() == 56 * sizeof(Scalar));
   for (int round = 0; round < 2; ++round) {  // buffers are reused correctly
     fill_rank_gradient(ga, rank);
@@ -68,6 +69,12 @@ void check_averages(std::size_t bucket_bytes) {
 TEST_CASE("dist: averages are the means over the ranks, in every bucket layout", "[dist]") {
   SECTION("float, 16-element buckets") { check_averages<float>(16 * sizeof(float)); }
   SECTION("double, 16-element buckets") { check_averages<double>(16 * sizeof(double)); }
+  SECTION("float, 16-element buckets, 3 in flight") {
+    check_averages<float>(16 * sizeof(float), 3);
+  }
+  SECTION("double, one element per bucket, all in flight") {
+    check_averages<double>(sizeof(double), 1000);
+  }
   SECTION("float, one element per bucket") { check_averages<float>(sizeof(float)); }
   SECTION("double, default 4 MiB buckets") {
     check_averages<double>(descent::dist::AveragerOptions().bucket_bytes());

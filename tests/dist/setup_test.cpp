@@ -123,6 +123,13 @@ TEST_CASE("dist: an invalid setting on one rank is an error on every rank", "[di
       CHECK_THAT(e.what(), Contains("got 2"));
     }
   }
+  SECTION("no bucket in flight") {
+    const int in_flight = rank() == 1 ? 0 : 1;
+    REQUIRE_THROWS_WITH(
+        descent::dist::GradientAverager<decltype(opt)>(
+            opt, MPI_COMM_WORLD, descent::dist::AveragerOptions().max_in_flight(in_flight)),
+        Contains("rank 1: max_in_flight must be >= 1, got 0"));
+  }
   SECTION("root out of range") {
     const int root = descent::dist::size();
     REQUIRE_THROWS_WITH(descent::dist::GradientAverager<decltype(opt)>(

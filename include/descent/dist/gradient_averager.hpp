@@ -36,6 +36,14 @@ class AveragerOptions {
     broadcast_parameters_ = on;
     return *this;
   }
+  /// How many bucket reductions may be in flight at once (default 1): the next bucket starts
+  /// when one completes. Open MPI's non-blocking collectives progress only inside MPI calls,
+  /// and many large ones in flight together were up to 20x slower than one at a time
+  /// (docs/dist.md), so more is opt-in.
+  AveragerOptions& max_in_flight(int buckets) {
+    max_in_flight_ = buckets;
+    return *this;
+  }
   /// The rank whose parameters the others receive (default 0).
   AveragerOptions& root(int rank) {
     root_ = rank;
@@ -44,11 +52,13 @@ class AveragerOptions {
   std::size_t bucket_bytes() const { return bucket_bytes_; }
   bool broadcast_parameters() const { return broadcast_parameters_; }
   int root() const { return root_; }
+  int max_in_flight() const { return max_in_flight_; }
 
  private:
   std::size_t bucket_bytes_ = std::size_t(4) << 20;
   bool broadcast_parameters_ = true;
   int root_ = 0;
+  int max_in_flight_ = 1;
 };
 
 /// Averages the gradients of an optimizer's registered blocks across the ranks of `comm`.
@@ -61,11 +71,12 @@ class AveragerOptions {
 /// not, then broadcasts the parameters from the root. Register every block before constructing
 /// it, and keep the optimizer alive and unchanged (no new blocks) while it is used.
 ///
-/// average() is start() followed by finish(): start() packs the buckets and starts one
-/// non-blocking MPI_Iallreduce per bucket, finish() waits for them in order, unpacking each
-/// bucket while later ones are still in flight. Between the two the caller may do work that
-/// touches neither the gradients nor the parameters. Neither allocates: buckets and requests
-/// are allocated at setup. With one rank, both return at once.
+/// average() is start() followed by finish(): one non-blocking MPI_Iallreduce per bucket, at
+/// most max_in_flight at a time. start() packs and starts the first; finish() waits for them in
+/// order, starting the next as each completes and unpacking each while the next is in flight.
+/// Between the two the caller may do work that touches neither the gradients nor the
+/// parameters. Neither allocates: buckets and requests are allocated at setup. With one rank,
+/// both return at once.
 ///
 /// Every rank gets the same sums (each element is added in one order by MPI, and IEEE addition
 /// is commutative), so replicas that start equal stay bit-identical; check_consistent() checks.
@@ -86,6 +97,8 @@ class GradientAverager {
       problem = "bucket_bytes must be in [" + std::to_string(sizeof(Scalar)) + ", " +
                 std::to_string(std::size_t(INT_MAX) * sizeof(Scalar)) + "], got " +
                 std::to_string(bytes);
+    } else if (options.max_in_flight() < 1) {
+      problem = "max_in_flight must be >= 1, got " + std::to_string(options.max_in_flight());
     } else if (options.root() < 0 || options.root() >= ranks_) {
       problem = "root must be a rank in [0, " + std::to_string(ranks_ - 1) + "], got " +
                 std::to_string(options.root());
@@ -112,36 +125,28 @@ class GradientAverager {
     finish();
   }
 
-  /// Packs the buckets and starts their reductions (non-blocking).
+  /// Starts the reductions of the first buckets (at most max_in_flight), non-blocking.
   void start() {
     if (in_flight_) throw std::logic_error("descent::dist::GradientAverager: start() twice");
     in_flight_ = true;
     if (ranks_ == 1) return;
-    for (std::size_t k = 0; k < buckets_.size(); ++k) {
-      Bucket& bucket = buckets_[k];
-      Scalar* data = bucket.data;
-      if (bucket.packed()) {
-        for (const Piece& piece : bucket.pieces) {
-          std::copy_n(piece.data, piece.size, bucket.buffer.data() + piece.offset);
-        }
-        data = bucket.buffer.data();
-      }
-      detail::check(MPI_Iallreduce(MPI_IN_PLACE, data, int(bucket.size), datatype<Scalar>(),
-                                   MPI_SUM, comm_, &requests_[k]),
-                    "MPI_Iallreduce");
-    }
+    const std::size_t window = std::size_t(options_.max_in_flight());
+    for (std::size_t k = 0; k < buckets_.size() && k < window; ++k) start_bucket(k);
   }
 
-  /// Waits for the reductions bucket by bucket and writes the averages into the gradients.
+  /// Waits for the buckets in order, starting the next one as each completes, and writes the
+  /// averages into the gradients (bucket k is unpacked while the next is in flight).
   void finish() {
     if (!in_flight_) {
       throw std::logic_error("descent::dist::GradientAverager: finish() before start()");
     }
     in_flight_ = false;
     if (ranks_ == 1) return;
+    const std::size_t window = std::size_t(options_.max_in_flight());
     const Scalar inverse = Scalar(1) / Scalar(ranks_);
     for (std::size_t k = 0; k < buckets_.size(); ++k) {
       detail::check(MPI_Wait(&requests_[k], MPI_STATUS_IGNORE), "MPI_Wait");
+      if (k + window < buckets_.size()) start_bucket(k + window);
       Bucket& bucket = buckets_[k];
       if (bucket.packed()) {
         for (const Piece& piece : bucket.pieces) {
@@ -179,6 +184,21 @@ class GradientAverager {
     Buffer buffer;
     bool packed() const { return data == nullptr; }
   };
+
+  // Packs bucket k (when it gathers several blocks) and starts its reduction.
+  void start_bucket(std::size_t k) {
+    Bucket& bucket = buckets_[k];
+    Scalar* data = bucket.data;
+    if (bucket.packed()) {
+      for (const Piece& piece : bucket.pieces) {
+        std::copy_n(piece.data, piece.size, bucket.buffer.data() + piece.offset);
+      }
+      data = bucket.buffer.data();
+    }
+    detail::check(MPI_Iallreduce(MPI_IN_PLACE, data, int(bucket.size), datatype<Scalar>(), MPI_SUM,
+                                 comm_, &requests_[k]),
+                  "MPI_Iallreduce");
+  }
 
   void broadcast_values() {
     for (std::size_t k = 0; k < optimizer_.num_blocks(); ++k) {
