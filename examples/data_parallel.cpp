@@ -1,9 +1,9 @@
 // Data-parallel least squares over MPI: every process fits the same y = W x + b on its own
 // shard of the data; gradients are averaged before each step, so all replicas take the same
 // steps. Run: mpirun -np 2 build/examples/data_parallel   (needs MPI: descent::mpi)
+#include <cstdlib>
 #include <descent/descent.hpp>
 #include <descent/dist/mpi.hpp>
-#include <cstdlib>
 #include <iostream>
 
 int main(int argc, char** argv) {

@@ -1,5 +1,4 @@
-// Catch2's main for the allocation tests.
-#include "alloc/alloc_guard.hpp"
+// The allocation tests' main (Catch2's implementation is in tests/catch_session.cpp).
+#include "catch_session.hpp"
 
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+int main(int argc, char** argv) { return descent_test::run_catch(argc, argv); }
