@@ -42,6 +42,15 @@ void BM_AdamFused(benchmark::State& state) {
   report<S>(state, n);
 }
 
+// The same step restricted to the pass compiled with the build's flags (SSE2 on a default x86-64
+// build): what the runtime AVX pass (core/isa.hpp) gains.
+template <class S>
+void BM_AdamFusedCompiledIsa(benchmark::State& state) {
+  const descent::Isa previous = descent::limit_isa(descent::Isa::compiled);
+  BM_AdamFused<S>(state);
+  descent::limit_isa(previous);
+}
+
 // How most libraries write it: whole-array statements, each a full pass over memory.
 template <class S>
 void BM_AdamThreeStatements(benchmark::State& state) {
@@ -107,10 +116,12 @@ void sizes(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK_TEMPLATE(BM_AdamFused, float)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamFusedCompiledIsa, float)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamThreeStatements, float)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamReferenceLoop, float)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamLimit, float)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamFused, double)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamFusedCompiledIsa, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamThreeStatements, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamReferenceLoop, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamLimit, double)->Apply(sizes);

@@ -3,10 +3,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include <Eigen/Core>
 
+#include "descent/core/isa.hpp"
 #include "descent/core/lanes.hpp"
+#include "descent/rules/adam_avx.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/detail/scalar_cast.hpp"
 
@@ -94,6 +97,23 @@ class Adam {
 
     template <class P, class G>
     void operator()(P& p, const G& g, Eigen::Index begin) const {
+#if DESCENT_RUNTIME_AVX
+      // A plain gradient array (nothing fused into it): the AVX pass when the CPU has it.
+      if constexpr (std::is_same_v<G, Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>> &&
+                    (std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>)) {
+        if (active_isa() == Isa::avx) {
+          Scalar* m = state.exp_avg.data() + begin;
+          Scalar* v = state.exp_avg_sq.data() + begin;
+          if (amsgrad) {
+            detail::avx::adam_pass<true, Scalar>(*this, p.data(), g.data(), m, v,
+                                         state.max_exp_avg_sq.data() + begin, p.size());
+          } else {
+            detail::avx::adam_pass<false, Scalar>(*this, p.data(), g.data(), m, v, nullptr, p.size());
+          }
+          return;
+        }
+      }
+#endif
       if (amsgrad) {
         pass<true>(p.data(), detail::LaneReader<G>(g), begin, p.size());
       } else {
