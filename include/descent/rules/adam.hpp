@@ -9,9 +9,9 @@
 
 #include "descent/core/isa.hpp"
 #include "descent/core/lanes.hpp"
-#include "descent/rules/adam_avx.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/detail/scalar_cast.hpp"
+#include "descent/rules/adam_avx.hpp"
 
 namespace descent {
 
@@ -106,9 +106,10 @@ class Adam {
           Scalar* v = state.exp_avg_sq.data() + begin;
           if (amsgrad) {
             detail::avx::adam_pass<true, Scalar>(*this, p.data(), g.data(), m, v,
-                                         state.max_exp_avg_sq.data() + begin, p.size());
+                                                 state.max_exp_avg_sq.data() + begin, p.size());
           } else {
-            detail::avx::adam_pass<false, Scalar>(*this, p.data(), g.data(), m, v, nullptr, p.size());
+            detail::avx::adam_pass<false, Scalar>(*this, p.data(), g.data(), m, v, nullptr,
+                                                  p.size());
           }
           return;
         }
