@@ -167,9 +167,22 @@ class Adam {
   }
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {
-    const double t = double(state.steps);
-    const double bias_correction1 = 1.0 - std::pow(options_.beta1(), t);
-    const double bias_correction2 = 1.0 - std::pow(options_.beta2(), t);
+    // Both powers cost more than a small block's whole update; blocks stepped together share t,
+    // so the last result is kept per thread (the values are the same: only the work is saved).
+    struct BiasCorrections {
+      double beta1 = -1.0, beta2 = -1.0;
+      std::int64_t steps = -1;
+      double first = 0.0, second = 0.0;
+    };
+    thread_local BiasCorrections last;
+    if (last.steps != state.steps || last.beta1 != options_.beta1() ||
+        last.beta2 != options_.beta2()) {
+      const double t = double(state.steps);
+      last = {options_.beta1(), options_.beta2(), state.steps, 1.0 - std::pow(options_.beta1(), t),
+              1.0 - std::pow(options_.beta2(), t)};
+    }
+    const double bias_correction1 = last.first;
+    const double bias_correction2 = last.second;
     return {state,
             Scalar(options_.beta1()),
             Scalar(1.0 - options_.beta1()),
