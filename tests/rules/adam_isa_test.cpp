@@ -27,8 +27,10 @@ class IsaCap {
 template <class S>
 bool same_bits(const Eigen::Array<S, Eigen::Dynamic, 1>& a,
                const Eigen::Array<S, Eigen::Dynamic, 1>& b) {
+  // An empty array's data() is null, and memcmp's pointers must not be null even for 0 bytes.
   return a.size() == b.size() &&
-         std::memcmp(a.data(), b.data(), sizeof(S) * static_cast<std::size_t>(a.size())) == 0;
+         (a.size() == 0 ||
+          std::memcmp(a.data(), b.data(), sizeof(S) * static_cast<std::size_t>(a.size())) == 0);
 }
 
 /// Gradients of step `t`: mostly ordinary values of both signs and several magnitudes; with
