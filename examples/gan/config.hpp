@@ -29,6 +29,7 @@ struct Config {
   std::int64_t d_steps = 1;  // discriminator updates per generator update
   std::int64_t batch = 64;   // samples per step and process (real and generated each)
   std::int64_t shards = 1;   // the batch is split into this many shards, gradients averaged
+  std::int64_t threads = 1;  // threads computing this process's shards (at most --shards)
   std::int64_t pack = 2;     // PacGAN: samples per discriminator input
   double noise = 0.15;       // instance noise std (in mean spacings) at step 0
   double noise_end = 0.75;   // fraction of the steps at which it reaches 0
@@ -71,6 +72,8 @@ inline std::string usage() {
          "  --shards K             split the batch into K shards with their own random streams\n"
          "                         and average their gradients: what K processes under\n"
          "                         mpirun -np K with --batch N/K compute (default 1)\n"
+         "  --threads N            compute the shards on N threads (at most --shards); the\n"
+         "                         result is bit for bit the one-thread result (default 1)\n"
          "  --pack N               PacGAN packing: samples per D input (default 2)\n"
          "  --noise X              instance noise std at step 0, in mode spacings (default 0.15)\n"
          "  --noise-end F          fraction of the steps where the noise reaches 0 (default 0.75)\n"
@@ -173,6 +176,8 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.batch = detail::parse_int(flag, value(), 1);
     else if (flag == "--shards")
       c.shards = detail::parse_int(flag, value(), 1);
+    else if (flag == "--threads")
+      c.threads = detail::parse_int(flag, value(), 1);
     else if (flag == "--pack")
       c.pack = detail::parse_int(flag, value(), 1);
     else if (flag == "--noise")

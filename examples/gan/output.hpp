@@ -38,6 +38,7 @@ inline void print_json(std::ostream& out, const Config& c, const Run& r) {
       << ", \"seconds\": " << json_number(r.seconds)
       << ", \"steps_per_second\": " << json_number(r.steps_per_second)
       << ", \"processes\": " << r.processes << ", \"shards\": " << c.shards * r.processes
+      << ", \"threads\": " << r.threads
       << ", \"batch\": " << c.batch * r.processes << ", \"resumed_from\": " << r.first_step
       << ", \"skipped_steps\": " << r.skipped_steps
       << ", \"final_d_loss\": " << json_number(r.d_loss.empty() ? NAN : r.d_loss.back())
