@@ -36,6 +36,7 @@ struct Config {
   double d_gain = 1.0;       // D's inputs are the normalized data times this
   std::int64_t hidden = 128, latent = 8;
   std::int64_t d_hidden = 0;                // discriminator's hidden width (0: same as hidden)
+  std::int64_t d_first = 0;  // discriminator's first hidden layer width (0: same as d_hidden)
   std::int64_t g_layers = 2, d_layers = 3;  // hidden layers of G and D
   std::int64_t eval_samples = 2500;
   std::string out = "";                  // file prefix for CSV/PNG ("" = gan_<dataset>)
@@ -80,6 +81,8 @@ inline std::string usage() {
          "  --d-gain X             D sees the data (scaled into [-1, 1]) times X (default 1)\n"
          "  --hidden N --latent N  hidden width (default 128), noise dimension (default 8)\n"
          "  --d-hidden N           discriminator hidden width, 0 = --hidden (default 0)\n"
+         "  --d-first N            discriminator's first hidden layer width, 0 = --d-hidden\n"
+         "                         (default 0)\n"
          "  --g-layers N --d-layers N  hidden layers of G and D (default 2, 3)\n"
          "  --checkpoint PATH      save the run to PATH (atomically) every --checkpoint-every\n"
          "                         steps and at the end\n"
@@ -168,6 +171,8 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.d_steps = detail::parse_int(flag, value(), 1);
     else if (flag == "--d-hidden")
       c.d_hidden = detail::parse_int(flag, value(), 0);
+    else if (flag == "--d-first")
+      c.d_first = detail::parse_int(flag, value(), 0);
     else if (flag == "--g-layers")
       c.g_layers = detail::parse_int(flag, value(), 1);
     else if (flag == "--d-layers")

@@ -201,7 +201,9 @@ Run train(const Config& c, const Team& team = Team()) {
   descent::nn::Mlp<float> g(mlp_widths(c.latent, h, c.g_layers, 2),
                             mlp_activations(relu, c.g_layers), init_rng,
                             descent::nn::Init::he_uniform);
-  descent::nn::Mlp<float> d(mlp_widths(2 * m, dh, c.d_layers, 1),
+  std::vector<Eigen::Index> d_widths = mlp_widths(2 * m, dh, c.d_layers, 1);
+  if (c.d_first > 0) d_widths[1] = c.d_first;
+  descent::nn::Mlp<float> d(d_widths,
                             mlp_activations(leaky, c.d_layers), init_rng,
                             descent::nn::Init::he_uniform);
 
