@@ -52,6 +52,7 @@ struct Run {
   std::int64_t skipped_steps = 0;  // optimizer steps skipped for a NaN/Inf gradient (G and D)
   int processes = 1;               // processes that trained it (mpirun -np)
   std::int64_t threads = 1;        // threads per process that computed its shards
+  std::int64_t shards = 1;         // shards of every batch, over all processes
   bool evaluated() const { return samples.cols() > 0; }
 };
 
@@ -186,7 +187,8 @@ Run train(const Config& c, const Team& team = Team()) {
       eval_rng(master.next());
   // Shard s of every batch draws its data and noise from data_rngs[s] and noise_rngs[s]; shard
   // 0's are the single-process generators, so one shard is exactly the undistributed run.
-  const std::int64_t local = c.shards, total = local * team.ranks(), first = local * team.rank();
+  const std::int64_t local = local_shards(c, team.ranks()), total = local * team.ranks(),
+                     first = local * team.rank();
   std::vector<descent::Rng> data_rngs{data_rng}, noise_rngs{noise_rng};
   descent::Rng shard_master(master.next());
   for (std::int64_t s = 1; s < total; ++s) {
@@ -196,15 +198,14 @@ Run train(const Config& c, const Team& team = Team()) {
   using descent::nn::Activation;
   using descent::nn::ActivationKind;
   const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, 0.2);
-  const Eigen::Index n = c.batch / c.shards, m = c.pack, packs = n / m, h = c.hidden;
+  const Eigen::Index n = c.batch / local, m = c.pack, packs = n / m, h = c.hidden;
   const Eigen::Index dh = c.d_hidden > 0 ? c.d_hidden : h;
   descent::nn::Mlp<float> g(mlp_widths(c.latent, h, c.g_layers, 2),
                             mlp_activations(relu, c.g_layers), init_rng,
                             descent::nn::Init::he_uniform);
   std::vector<Eigen::Index> d_widths = mlp_widths(2 * m, dh, c.d_layers, 1);
   if (c.d_first > 0) d_widths[1] = c.d_first;
-  descent::nn::Mlp<float> d(d_widths,
-                            mlp_activations(leaky, c.d_layers), init_rng,
+  descent::nn::Mlp<float> d(d_widths, mlp_activations(leaky, c.d_layers), init_rng,
                             descent::nn::Init::he_uniform);
 
   const std::int64_t decay_start = std::int64_t(c.decay_start * double(c.steps));
@@ -251,6 +252,7 @@ Run train(const Config& c, const Team& team = Team()) {
   };
   Run run;
   run.processes = team.ranks();
+  run.shards = total;
   if (!c.resume.empty()) {
     team.load(checkpoint, c.resume);  // strict: another network, rule or schedule is an error
     run.first_step = g_opt.step_count() + g_opt.skipped_steps();  // one G step per iteration
@@ -311,7 +313,8 @@ Run train(const Config& c, const Team& team = Team()) {
     b.d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(b.real.data(), 2 * m, packs);
     b.d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
     add_noise(b.d_in, gain * noise_std, noise_rngs[std::size_t(first + s)]);
-    shard_loss[std::size_t(s)] = descent::nn::bce_with_logits(ds.forward(b.d_in), d_targets, b.d_grad);
+    shard_loss[std::size_t(s)] =
+        descent::nn::bce_with_logits(ds.forward(b.d_in), d_targets, b.d_grad);
     ds.backward(b.d_grad, descent::nn::Need::parameters);
   };
   // The generator's forward and backward on shard s, through the updated discriminator. A
