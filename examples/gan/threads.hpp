@@ -4,15 +4,20 @@
 // Each shard writes only its own networks and buffers, and the caller combines the shards in a
 // fixed order afterwards, so the result does not depend on which thread ran first.
 //
-// Per step the job is handed over through two atomics (no lock, no allocation): the caller
-// publishes a job and bumps `generation_`; a worker that sees the new generation runs its
-// shards and increments `done_`. Waiting spins briefly, then yields the core, so a worker does
-// not starve the other processes of a loaded 2-core machine.
+// Per step the job is handed over through two atomics (no allocation): the caller publishes a
+// job and bumps `generation_`; a worker that sees the new generation runs its shards and
+// increments `done_`. A waiting thread spins (yielding its core between checks) for up to
+// 1 ms, which covers a phase of an idle machine, and then sleeps on a condition variable, so
+// that on a loaded machine it neither burns a core nor floods the kernel with sched_yield.
+// Whoever changes an atomic wakes the sleepers, if any (a lock and a notify only then).
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -30,7 +35,8 @@ class ShardThreads {
   ShardThreads& operator=(const ShardThreads&) = delete;
   ~ShardThreads() {
     stop_.store(true, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+    generation_.fetch_add(1);
+    wake();
     for (std::thread& t : workers_) t.join();
   }
 
@@ -47,9 +53,10 @@ class ShardThreads {
     job_ = &job;
     call_ = [](void* j, std::int64_t s) { (*static_cast<Job*>(j))(s); };
     done_.store(0, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+    generation_.fetch_add(1);
+    wake();
     shards_of(0);
-    wait([&] { return done_.load(std::memory_order_acquire) == threads_ - 1; });
+    wait([&] { return done_.load() == threads_ - 1; });
     for (std::exception_ptr& e : errors_) {
       if (e) {
         std::exception_ptr first = e;
@@ -60,11 +67,30 @@ class ShardThreads {
   }
 
  private:
+  // Returns once ready() holds: spins, yielding, for up to 1 ms, then sleeps until woken. The
+  // sleeper count is incremented before ready() is checked under the lock, and the waker
+  // changes its atomic before reading the count (both sequentially consistent), so either the
+  // waker sees the sleeper and notifies under the lock, or the sleeper sees the change.
   template <class Ready>
-  static void wait(Ready ready) {
+  void wait(Ready ready) {
+    const auto start = std::chrono::steady_clock::now();
     for (int spin = 0; !ready(); ++spin) {
-      if (spin >= 2000) std::this_thread::yield();
+      if (spin < 2000) continue;
+      std::this_thread::yield();
+      if (spin % 64 == 0 &&
+          std::chrono::steady_clock::now() - start > std::chrono::milliseconds(1)) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        sleepers_.fetch_add(1);
+        wakeup_.wait(lock, ready);
+        sleepers_.fetch_sub(1);
+        return;
+      }
     }
+  }
+  void wake() {
+    if (sleepers_.load() == 0) return;
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    wakeup_.notify_all();
   }
 
   void shards_of(std::int64_t w) {
@@ -78,11 +104,12 @@ class ShardThreads {
   void work(std::int64_t w) {
     std::uint64_t seen = 0;
     for (;;) {
-      wait([&] { return generation_.load(std::memory_order_acquire) != seen; });
-      seen = generation_.load(std::memory_order_acquire);
+      wait([&] { return generation_.load() != seen; });
+      seen = generation_.load();
       if (stop_.load(std::memory_order_relaxed)) return;
       shards_of(w);
-      done_.fetch_add(1, std::memory_order_release);
+      done_.fetch_add(1);
+      wake();
     }
   }
 
@@ -93,6 +120,9 @@ class ShardThreads {
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::int64_t> done_{0};
   std::atomic<bool> stop_{false};
+  std::atomic<int> sleepers_{0};  // threads asleep (or about to sleep) in wait()
+  std::mutex mutex_;
+  std::condition_variable wakeup_;
   std::vector<std::thread> workers_;  // last: started after every other member exists
 };
 
