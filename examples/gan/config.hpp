@@ -14,7 +14,7 @@ namespace gan {
 /// Every setting of a run; the defaults are the configuration the README's table measures.
 struct Config {
   std::string dataset = "ring";
-  std::int64_t steps = 48000;  // generator (and discriminator) updates
+  std::int64_t steps = 80000;  // generator (and discriminator) updates
   std::uint64_t seed = 1;
   std::string optimizer = "adam";  // adam, sgd, momentum, nesterov, rmsprop, adagrad
   double lr = 1e-3;
@@ -28,13 +28,16 @@ struct Config {
   double d_lr = 0.0;         // discriminator's base rate (0: same as lr)
   std::int64_t d_steps = 1;  // discriminator updates per generator update
   std::int64_t batch = 64;   // samples per step and process (real and generated each)
-  std::int64_t shards = 1;   // the batch is split into this many shards, gradients averaged
+  std::int64_t shards = 0;   // the batch is split into this many shards, gradients averaged
+                             // (0: 2 in a single process, 1 per process under mpirun)
+  std::int64_t threads = 2;  // threads computing this process's shards (at most its shards)
   std::int64_t pack = 2;     // PacGAN: samples per discriminator input
-  double noise = 0.15;       // instance noise std (in mean spacings) at step 0
+  double noise = 0.2;        // instance noise std (in mean spacings) at step 0
   double noise_end = 0.75;   // fraction of the steps at which it reaches 0
   double d_gain = 1.0;       // D's inputs are the normalized data times this
   std::int64_t hidden = 128, latent = 8;
-  std::int64_t d_hidden = 0;                // discriminator's hidden width (0: same as hidden)
+  std::int64_t d_hidden = 0;  // discriminator's hidden width (0: same as hidden)
+  std::int64_t d_first = 0;   // discriminator's first hidden layer width (0: same as d_hidden)
   std::int64_t g_layers = 2, d_layers = 3;  // hidden layers of G and D
   std::int64_t eval_samples = 2500;
   std::string out = "";                  // file prefix for CSV/PNG ("" = gan_<dataset>)
@@ -47,11 +50,19 @@ struct Config {
   bool files = true, json = false, progress = true;
 };
 
+/// The shards of the batch this process computes: --shards, or by default 2 in a single process
+/// (when the batch splits into two halves of whole packs) and 1 per process under mpirun, so
+/// that `mpirun -np K gan --batch N` is `gan --shards K --batch K*N`.
+inline std::int64_t local_shards(const Config& c, int processes) {
+  if (c.shards > 0) return c.shards;
+  return processes == 1 && c.batch % (2 * c.pack) == 0 ? 2 : 1;
+}
+
 /// The --help text.
 inline std::string usage() {
   return "usage: gan [options]\n"
          "  --dataset ring|grid    mixture to learn (default ring)\n"
-         "  --steps N              training steps (default 48000)\n"
+         "  --steps N              training steps (default 80000)\n"
          "  --seed S               seed of every random draw (default 1)\n"
          "  --optimizer NAME       adam|sgd|momentum|nesterov|rmsprop|adagrad (default adam)\n"
          "  --lr X                 base learning rate, G and D (default 1e-3)\n"
@@ -70,13 +81,18 @@ inline std::string usage() {
          "  --batch N              samples per step of this process (default 64)\n"
          "  --shards K             split the batch into K shards with their own random streams\n"
          "                         and average their gradients: what K processes under\n"
-         "                         mpirun -np K with --batch N/K compute (default 1)\n"
+         "                         mpirun -np K with --batch N/K compute (default 0:\n"
+         "                         2 in a single process, 1 per process under mpirun)\n"
+         "  --threads N            compute the shards on N threads (at most the shards); the\n"
+         "                         result is bit for bit the one-thread result (default 2)\n"
          "  --pack N               PacGAN packing: samples per D input (default 2)\n"
-         "  --noise X              instance noise std at step 0, in mode spacings (default 0.15)\n"
+         "  --noise X              instance noise std at step 0, in mode spacings (default 0.2)\n"
          "  --noise-end F          fraction of the steps where the noise reaches 0 (default 0.75)\n"
          "  --d-gain X             D sees the data (scaled into [-1, 1]) times X (default 1)\n"
          "  --hidden N --latent N  hidden width (default 128), noise dimension (default 8)\n"
          "  --d-hidden N           discriminator hidden width, 0 = --hidden (default 0)\n"
+         "  --d-first N            discriminator's first hidden layer width, 0 = --d-hidden\n"
+         "                         (default 0)\n"
          "  --g-layers N --d-layers N  hidden layers of G and D (default 2, 3)\n"
          "  --checkpoint PATH      save the run to PATH (atomically) every --checkpoint-every\n"
          "                         steps and at the end\n"
@@ -165,6 +181,8 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.d_steps = detail::parse_int(flag, value(), 1);
     else if (flag == "--d-hidden")
       c.d_hidden = detail::parse_int(flag, value(), 0);
+    else if (flag == "--d-first")
+      c.d_first = detail::parse_int(flag, value(), 0);
     else if (flag == "--g-layers")
       c.g_layers = detail::parse_int(flag, value(), 1);
     else if (flag == "--d-layers")
@@ -172,7 +190,9 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
     else if (flag == "--batch")
       c.batch = detail::parse_int(flag, value(), 1);
     else if (flag == "--shards")
-      c.shards = detail::parse_int(flag, value(), 1);
+      c.shards = detail::parse_int(flag, value(), 0);
+    else if (flag == "--threads")
+      c.threads = detail::parse_int(flag, value(), 1);
     else if (flag == "--pack")
       c.pack = detail::parse_int(flag, value(), 1);
     else if (flag == "--noise")
@@ -208,9 +228,9 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
     else
       throw std::invalid_argument("gan: unknown option \"" + flag + "\" (see --help)");
   }
-  detail::require(c.batch % (c.pack * c.shards) == 0, "--batch",
-                  c.shards == 1 ? "a multiple of --pack" : "a multiple of --pack times --shards",
-                  double(c.batch));
+  detail::require(c.batch % c.pack == 0, "--batch", "a multiple of --pack", double(c.batch));
+  detail::require(c.shards <= 1 || c.batch % (c.pack * c.shards) == 0, "--batch",
+                  "a multiple of --pack times --shards", double(c.batch));
   detail::require(c.decay_start >= 0.0 && c.decay_start < 1.0, "--decay-start", "in [0, 1)",
                   c.decay_start);
   detail::require(c.d_gain > 0.0, "--d-gain", "> 0", c.d_gain);

@@ -37,9 +37,9 @@ inline void print_json(std::ostream& out, const Config& c, const Run& r) {
       << ", \"last_weights_modes_captured\": " << r.last_coverage.modes_captured
       << ", \"seconds\": " << json_number(r.seconds)
       << ", \"steps_per_second\": " << json_number(r.steps_per_second)
-      << ", \"processes\": " << r.processes << ", \"shards\": " << c.shards * r.processes
-      << ", \"batch\": " << c.batch * r.processes << ", \"resumed_from\": " << r.first_step
-      << ", \"skipped_steps\": " << r.skipped_steps
+      << ", \"processes\": " << r.processes << ", \"shards\": " << r.shards
+      << ", \"batch\": " << c.batch * r.processes << ", \"threads\": " << r.threads
+      << ", \"resumed_from\": " << r.first_step << ", \"skipped_steps\": " << r.skipped_steps
       << ", \"final_d_loss\": " << json_number(r.d_loss.empty() ? NAN : r.d_loss.back())
       << ", \"final_g_loss\": " << json_number(r.g_loss.empty() ? NAN : r.g_loss.back()) << "}\n";
 }

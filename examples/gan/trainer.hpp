@@ -33,6 +33,7 @@
 #include "progress.hpp"
 #include "schedule.hpp"
 #include "team.hpp"
+#include "threads.hpp"
 
 namespace gan {
 
@@ -50,6 +51,8 @@ struct Run {
   std::int64_t last_step = 0;      // steps done when training ended (< c.steps: --stop-after)
   std::int64_t skipped_steps = 0;  // optimizer steps skipped for a NaN/Inf gradient (G and D)
   int processes = 1;               // processes that trained it (mpirun -np)
+  std::int64_t threads = 1;        // threads per process that computed its shards
+  std::int64_t shards = 1;         // shards of every batch, over all processes
   bool evaluated() const { return samples.cols() > 0; }
 };
 
@@ -101,6 +104,30 @@ inline descent::NonFinite non_finite_by_name(const std::string& name) {
   if (name == "skip") return descent::NonFinite::skip;
   if (name == "raise") return descent::NonFinite::raise;
   throw std::invalid_argument("gan: --non-finite must be skip or raise, got \"" + name + "\"");
+}
+
+// Copies `from`'s weights and biases into `to` (same widths; no allocation).
+inline void copy_parameters(const descent::nn::Mlp<float>& from, descent::nn::Mlp<float>& to) {
+  for (std::size_t k = 0; k < from.size(); ++k) {
+    to.layer(k).weight() = from.layer(k).weight();
+    to.layer(k).bias() = from.layer(k).bias();
+  }
+}
+
+// Replaces `net`'s gradients by the mean of its own and the copies', summed in shard order and
+// then scaled, exactly as ShardMean does for shards computed one after the other.
+inline void mean_gradients(descent::nn::Mlp<float>& net,
+                           const std::vector<descent::nn::Mlp<float>>& copies) {
+  const float inverse = 1.0f / float(copies.size() + 1);
+  for (std::size_t k = 0; k < net.size(); ++k) {
+    auto& layer = net.layer(k);
+    for (const auto& copy : copies) {
+      layer.weight_grad().array() += copy.layer(k).weight_grad().array();
+      layer.bias_grad().array() += copy.layer(k).bias_grad().array();
+    }
+    layer.weight_grad() *= inverse;
+    layer.bias_grad() *= inverse;
+  }
 }
 
 /// The mean of an optimizer's gradients over the shards of a batch: add() after each shard's
@@ -160,7 +187,8 @@ Run train(const Config& c, const Team& team = Team()) {
       eval_rng(master.next());
   // Shard s of every batch draws its data and noise from data_rngs[s] and noise_rngs[s]; shard
   // 0's are the single-process generators, so one shard is exactly the undistributed run.
-  const std::int64_t local = c.shards, total = local * team.ranks(), first = local * team.rank();
+  const std::int64_t local = local_shards(c, team.ranks()), total = local * team.ranks(),
+                     first = local * team.rank();
   std::vector<descent::Rng> data_rngs{data_rng}, noise_rngs{noise_rng};
   descent::Rng shard_master(master.next());
   for (std::int64_t s = 1; s < total; ++s) {
@@ -170,13 +198,14 @@ Run train(const Config& c, const Team& team = Team()) {
   using descent::nn::Activation;
   using descent::nn::ActivationKind;
   const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, 0.2);
-  const Eigen::Index n = c.batch / c.shards, m = c.pack, packs = n / m, h = c.hidden;
+  const Eigen::Index n = c.batch / local, m = c.pack, packs = n / m, h = c.hidden;
   const Eigen::Index dh = c.d_hidden > 0 ? c.d_hidden : h;
   descent::nn::Mlp<float> g(mlp_widths(c.latent, h, c.g_layers, 2),
                             mlp_activations(relu, c.g_layers), init_rng,
                             descent::nn::Init::he_uniform);
-  descent::nn::Mlp<float> d(mlp_widths(2 * m, dh, c.d_layers, 1),
-                            mlp_activations(leaky, c.d_layers), init_rng,
+  std::vector<Eigen::Index> d_widths = mlp_widths(2 * m, dh, c.d_layers, 1);
+  if (c.d_first > 0) d_widths[1] = c.d_first;
+  descent::nn::Mlp<float> d(d_widths, mlp_activations(leaky, c.d_layers), init_rng,
                             descent::nn::Init::he_uniform);
 
   const std::int64_t decay_start = std::int64_t(c.decay_start * double(c.steps));
@@ -223,6 +252,7 @@ Run train(const Config& c, const Team& team = Team()) {
   };
   Run run;
   run.processes = team.ranks();
+  run.shards = total;
   if (!c.resume.empty()) {
     team.load(checkpoint, c.resume);  // strict: another network, rule or schedule is an error
     run.first_step = g_opt.step_count() + g_opt.skipped_steps();  // one G step per iteration
@@ -234,12 +264,96 @@ Run train(const Config& c, const Team& team = Team()) {
   }
   const std::int64_t last = c.stop_after > 0 ? std::min(c.stop_after, c.steps) : c.steps;
 
-  Matrix real(2, n), d_in(2 * m, 2 * packs), fake_in(2 * m, packs);
-  std::vector<Matrix> z(std::size_t(local), Matrix(c.latent, n));  // each shard's latent draws
-  Matrix d_grad, g_grad;
+  // Each shard's buffers, networks and latent draws: shard 0 trains g and d themselves; with
+  // threads, every other shard has its own copies of both networks (parameters copied from g
+  // and d before each phase, gradients combined into g's and d's in shard order afterwards).
+  struct Shard {
+    Matrix real, d_in, fake_in, d_grad, g_grad, z;
+  };
+  std::vector<Shard> shards(static_cast<std::size_t>(local));
+  for (Shard& b : shards) {
+    b.real.resize(2, n);
+    b.d_in.resize(2 * m, 2 * packs);
+    b.fake_in.resize(2 * m, packs);
+    b.z.resize(c.latent, n);
+  }
+  ShardThreads threads(c.threads, local);
+  const bool threaded = threads.threads() > 1;
+  run.threads = threads.threads();
+  std::vector<descent::nn::Mlp<float>> g_copies, d_copies;  // shards 1.. when threaded
+  if (threaded) {
+    g_copies.assign(std::size_t(local - 1), g);
+    d_copies.assign(std::size_t(local - 1), d);
+  }
+  const auto g_of = [&](std::int64_t s) -> descent::nn::Mlp<float>& {
+    return s == 0 || !threaded ? g : g_copies[std::size_t(s - 1)];
+  };
+  const auto d_of = [&](std::int64_t s) -> descent::nn::Mlp<float>& {
+    return s == 0 || !threaded ? d : d_copies[std::size_t(s - 1)];
+  };
   Matrix d_targets(1, 2 * packs);
   d_targets.leftCols(packs).setOnes();  // real packs: 1, generated packs: 0
   d_targets.rightCols(packs).setZero();
+  std::vector<double> shard_loss(std::size_t(local), 0.0);
+  double noise_std = 0.0;
+
+  // One discriminator step's forward and backward on shard s (fresh data and latent draws).
+  auto d_shard = [&](std::int64_t s) {
+    Shard& b = shards[std::size_t(s)];
+    descent::nn::Mlp<float>& gs = g_of(s);
+    descent::nn::Mlp<float>& ds = d_of(s);
+    if (threaded && s > 0) copy_parameters(g, gs), copy_parameters(d, ds);
+    descent::Rng& data = data_rngs[std::size_t(first + s)];
+    sample(mixture, data, b.real);
+    b.real /= float(scale);
+    for (Eigen::Index i = 0; i < b.z.size(); ++i) b.z.data()[i] = float(data.normal());
+    const Matrix& fake = gs.forward(b.z);
+    // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows, which
+    // in column-major storage is the same memory seen as 2m x (n / m).
+    b.d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(b.real.data(), 2 * m, packs);
+    b.d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+    add_noise(b.d_in, gain * noise_std, noise_rngs[std::size_t(first + s)]);
+    shard_loss[std::size_t(s)] =
+        descent::nn::bce_with_logits(ds.forward(b.d_in), d_targets, b.d_grad);
+    ds.backward(b.d_grad, descent::nn::Need::parameters);
+  };
+  // The generator's forward and backward on shard s, through the updated discriminator. A
+  // shard's own generator still holds the forward of its latent draws (G has not changed since);
+  // serially, g holds the last shard's, so the others are recomputed (the same values).
+  auto g_shard = [&](std::int64_t s) {
+    Shard& b = shards[std::size_t(s)];
+    descent::nn::Mlp<float>& gs = g_of(s);
+    descent::nn::Mlp<float>& ds = d_of(s);
+    if (threaded && s > 0) copy_parameters(d, ds);
+    const Matrix& fake = threaded || local == 1 ? gs.output() : gs.forward(b.z);
+    b.fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
+    add_noise(b.fake_in, gain * noise_std, noise_rngs[std::size_t(first + s)]);
+    shard_loss[std::size_t(s)] =
+        descent::nn::bce_with_logits(ds.forward(b.fake_in), Matrix::Ones(1, packs), b.g_grad);
+    const Matrix& grad_fake = ds.backward(b.g_grad, descent::nn::Need::input);
+    gs.backward(gain * Eigen::Map<const Matrix>(grad_fake.data(), 2, n),
+                descent::nn::Need::parameters);
+  };
+  // Runs `job` on every shard and leaves the mean of their gradients in `net`'s (serially, the
+  // ShardMean; threaded, the same sums in the same order from the copies) and returns the mean
+  // of their losses.
+  const auto all_shards = [&](auto& job, auto& mean, descent::nn::Mlp<float>& net,
+                              std::vector<descent::nn::Mlp<float>>& copies) {
+    if (threaded) {
+      threads.run(job);
+      mean_gradients(net, copies);
+    } else {
+      for (std::int64_t s = 0; s < local; ++s) {
+        job(s);
+        mean.add(s);
+      }
+      mean.finish();
+    }
+    double loss = 0.0;
+    for (double l : shard_loss) loss += l;
+    return loss / double(local);
+  };
+
   run.d_loss.reserve(std::size_t(std::max<std::int64_t>(last - run.first_step, 0)));
   run.g_loss.reserve(run.d_loss.capacity());
   Progress progress(c.steps, c.progress && team.root(), run.first_step);
@@ -249,47 +363,16 @@ Run train(const Config& c, const Team& team = Team()) {
   std::int64_t t = run.first_step;
   try {
     for (; t < last; ++t) {
-      const double noise_std =
-          c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
+      noise_std = c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
       double losses[2] = {0.0, 0.0};  // D's and G's, mean over the shards
       for (std::int64_t k = 0; k < c.d_steps; ++k) {
-        losses[0] = 0.0;
-        for (std::int64_t s = 0; s < local; ++s) {
-          descent::Rng& data = data_rngs[std::size_t(first + s)];
-          Matrix& zs = z[std::size_t(s)];
-          sample(mixture, data, real);
-          real /= float(scale);
-          for (Eigen::Index i = 0; i < zs.size(); ++i) zs.data()[i] = float(data.normal());
-          const Matrix& fake = g.forward(zs);
-          // PacGAN: m consecutive samples (columns) form one discriminator input of 2m rows,
-          // which in column-major storage is the same memory seen as 2m x (n / m).
-          d_in.leftCols(packs) = gain * Eigen::Map<const Matrix>(real.data(), 2 * m, packs);
-          d_in.rightCols(packs) = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
-          add_noise(d_in, gain * noise_std, noise_rngs[std::size_t(first + s)]);
-          losses[0] += descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
-          d.backward(d_grad, descent::nn::Need::parameters);
-          d_mean.add(s);
-        }
-        losses[0] /= double(local);
-        d_mean.finish();
+        losses[0] = all_shards(d_shard, d_mean, d, d_copies);
         average_d();
         d_opt.step();
       }
 
       // Non-saturating generator loss: -log D(G(z)), through the updated D.
-      for (std::int64_t s = 0; s < local; ++s) {
-        const Matrix& fake = local == 1 ? g.output() : g.forward(z[std::size_t(s)]);
-        fake_in = gain * Eigen::Map<const Matrix>(fake.data(), 2 * m, packs);
-        add_noise(fake_in, gain * noise_std, noise_rngs[std::size_t(first + s)]);
-        losses[1] +=
-            descent::nn::bce_with_logits(d.forward(fake_in), Matrix::Ones(1, packs), g_grad);
-        const Matrix& grad_fake = d.backward(g_grad, descent::nn::Need::input);
-        g.backward(gain * Eigen::Map<const Matrix>(grad_fake.data(), 2, n),
-                   descent::nn::Need::parameters);
-        g_mean.add(s);
-      }
-      losses[1] /= double(local);
-      g_mean.finish();
+      losses[1] = all_shards(g_shard, g_mean, g, g_copies);
       if (t + 1 == c.inject_nan && first == 0) poison(g);  // one process: the others get it too
       average_g();
       g_opt.step();

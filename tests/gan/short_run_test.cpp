@@ -11,6 +11,8 @@ gan::Config short_config() {
   c.steps = 300;
   c.batch = 64;
   c.hidden = 32;
+  c.shards = 1;
+  c.threads = 1;
   c.progress = false;
   c.files = false;
   return c;
@@ -58,8 +60,10 @@ TEST_CASE("GAN options: unknown flags and bad values are clear errors", "[gan]")
                     "gan: --batch must be a multiple of --pack, got 10");
   CHECK_THROWS_WITH(gan::parse({"--batch", "12", "--pack", "2", "--shards", "4"}, c),
                     "gan: --batch must be a multiple of --pack times --shards, got 12");
-  CHECK_THROWS_WITH(gan::parse({"--shards", "0"}, c),
-                    "gan: --shards expects an integer >= 1, got \"0\"");
+  CHECK_THROWS_WITH(gan::parse({"--shards", "-1"}, c),
+                    "gan: --shards expects an integer >= 0, got \"-1\"");
+  CHECK_THROWS_WITH(gan::parse({"--threads", "0"}, c),
+                    "gan: --threads expects an integer >= 1, got \"0\"");
   gan::Config d;
   d.optimizer = "lbfgs";
   CHECK_THROWS_WITH(gan::train(d),
@@ -86,4 +90,52 @@ TEST_CASE("A sharded GAN run averages its shards: one shard is the plain run", "
   CHECK(a.samples != plain.samples);
   CHECK(a.samples.allFinite());
   for (std::size_t t = 0; t < a.d_loss.size(); ++t) REQUIRE(std::isfinite(a.d_loss[t]));
+}
+
+TEST_CASE("Shards on threads give bit for bit the shards computed one after the other", "[gan]") {
+  gan::Config c = short_config();
+  c.steps = 60;
+  c.shards = 2;
+  const gan::Run serial = gan::train(c);
+  c.threads = 2;
+  const gan::Run threaded = gan::train(c);
+  CHECK(threaded.d_loss == serial.d_loss);
+  CHECK(threaded.g_loss == serial.g_loss);
+  CHECK(threaded.samples == serial.samples);
+  CHECK(threaded.last_coverage.high_quality == serial.last_coverage.high_quality);
+  // Three shards on two threads (thread 0 computes shards 0 and 2), two D steps per G step,
+  // the grid: the same as one thread.
+  c.dataset = "grid";
+  c.shards = 3;
+  c.batch = 60;
+  c.d_steps = 2;
+  c.threads = 1;
+  const gan::Run serial3 = gan::train(c);
+  c.threads = 2;
+  const gan::Run threaded3 = gan::train(c);
+  CHECK(threaded3.d_loss == serial3.d_loss);
+  CHECK(threaded3.g_loss == serial3.g_loss);
+  CHECK(threaded3.samples == serial3.samples);
+  // More threads than shards: one per shard.
+  c.threads = 8;
+  CHECK(gan::train(c).samples == serial3.samples);
+}
+
+TEST_CASE("By default a single process computes two shards on two threads", "[gan]") {
+  gan::Config defaults;
+  CHECK(gan::local_shards(defaults, 1) == 2);
+  CHECK(gan::local_shards(defaults, 2) == 1);  // mpirun -np 2: one shard per process
+  defaults.batch = 6;                          // 3 packs of 2 do not split in halves
+  CHECK(gan::local_shards(defaults, 1) == 1);
+  gan::Config c = short_config();
+  c.steps = 40;
+  c.shards = 2;
+  const gan::Run serial = gan::train(c);
+  c.shards = gan::Config().shards;
+  c.threads = gan::Config().threads;
+  const gan::Run by_default = gan::train(c);
+  CHECK(by_default.shards == 2);
+  CHECK(by_default.threads == 2);
+  CHECK(by_default.samples == serial.samples);
+  CHECK(by_default.d_loss == serial.d_loss);
 }
