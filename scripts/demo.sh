@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds descent's examples and runs the demos: the quick start (a
 # least-squares fit with Adam) and the GAN learning the ring of 8 Gaussians with its defaults
-# (about a minute on 2 cores; prints the mode-coverage metrics, writes gan_ring_* files).
+# (about 45 s on 2 cores; prints the mode-coverage metrics, writes gan_ring_* files).
 # Options after the script name go to the GAN: bash scripts/demo.sh --dataset grid --seed 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
