@@ -22,19 +22,20 @@ struct Config {
   std::string schedule = "linear";    // constant, linear, cosine
   double decay_start = 0.75;          // fraction of the steps after which the rate decays
   double l2 = 0.0, weight_decay = 0.0;
-  double ema = 0.999;        // decay of the generator's weight average (0: off)
-  double ema_start = 0.75;   // fraction of the steps after which the average starts
-  double d_bias = 1.0;       // D's first-layer biases start uniform in [-X, X]
-  double d_lr = 0.0;         // discriminator's base rate (0: same as lr)
-  std::int64_t d_steps = 1;  // discriminator updates per generator update
-  std::int64_t batch = 64;   // samples per step and process (real and generated each)
-  std::int64_t shards = 0;   // the batch is split into this many shards, gradients averaged
-                             // (0: 2 in a single process, 1 per process under mpirun)
-  std::int64_t threads = 2;  // threads computing this process's shards (at most its shards)
-  std::int64_t pack = 2;     // PacGAN: samples per discriminator input
-  double noise = 0.2;        // instance noise std (in mean spacings) at step 0
-  double noise_end = 0.75;   // fraction of the steps at which it reaches 0
-  double d_gain = 1.0;       // D's inputs are the normalized data times this
+  double ema = 0.999;            // decay of the generator's weight average (0: off)
+  double ema_start = 0.75;       // fraction of the steps after which the average starts
+  double d_bias = 1.0;           // D's first-layer biases start uniform in [-X, X]
+  double d_lr = 0.0;             // discriminator's base rate (0: same as lr)
+  std::int64_t d_steps = 1;      // discriminator updates per generator update
+  double label_smoothing = 0.0;  // D's target for real packs is 1 - this (one-sided)
+  std::int64_t batch = 64;       // samples per step and process (real and generated each)
+  std::int64_t shards = 0;       // the batch is split into this many shards, gradients averaged
+                                 // (0: 2 in a single process, 1 per process under mpirun)
+  std::int64_t threads = 2;      // threads computing this process's shards (at most its shards)
+  std::int64_t pack = 2;         // PacGAN: samples per discriminator input
+  double noise = 0.2;            // instance noise std (in mean spacings) at step 0
+  double noise_end = 0.75;       // fraction of the steps at which it reaches 0
+  double d_gain = 1.0;           // D's inputs are the normalized data times this
   std::int64_t hidden = 128, latent = 8;
   std::int64_t d_hidden = 0;  // discriminator's hidden width (0: same as hidden)
   std::int64_t d_first = 0;   // discriminator's first hidden layer width (0: same as d_hidden)
@@ -78,6 +79,8 @@ inline std::string usage() {
          "  --d-bias X             D's first-layer biases start uniform in [-X, X] (default 1)\n"
          "  --d-lr X               discriminator base learning rate, 0 = --lr (default 0)\n"
          "  --d-steps N            discriminator updates per generator update (default 1)\n"
+         "  --label-smoothing X    one-sided: D's target for real packs is 1 - X, in [0, 0.5)\n"
+         "                         (default 0)\n"
          "  --batch N              samples per step of this process (default 64)\n"
          "  --shards K             split the batch into K shards with their own random streams\n"
          "                         and average their gradients: what K processes under\n"
@@ -179,6 +182,8 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.d_lr = detail::parse_double(flag, value());
     else if (flag == "--d-steps")
       c.d_steps = detail::parse_int(flag, value(), 1);
+    else if (flag == "--label-smoothing")
+      c.label_smoothing = detail::parse_double(flag, value());
     else if (flag == "--d-hidden")
       c.d_hidden = detail::parse_int(flag, value(), 0);
     else if (flag == "--d-first")
@@ -239,6 +244,8 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
   detail::require(c.ema_start >= 0.0 && c.ema_start < 1.0, "--ema-start", "in [0, 1)", c.ema_start);
   detail::require(c.d_lr >= 0.0, "--d-lr", ">= 0", c.d_lr);
   detail::require(c.d_bias >= 0.0, "--d-bias", ">= 0", c.d_bias);
+  detail::require(c.label_smoothing >= 0.0 && c.label_smoothing < 0.5, "--label-smoothing",
+                  "in [0, 0.5)", c.label_smoothing);
   if (c.non_finite != "skip" && c.non_finite != "raise") {
     throw std::invalid_argument("gan: --non-finite must be skip or raise, got \"" + c.non_finite +
                                 "\"");

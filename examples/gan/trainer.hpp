@@ -292,7 +292,8 @@ Run train(const Config& c, const Team& team = Team()) {
     return s == 0 || !threaded ? d : d_copies[std::size_t(s - 1)];
   };
   Matrix d_targets(1, 2 * packs);
-  d_targets.leftCols(packs).setOnes();  // real packs: 1, generated packs: 0
+  // Real packs: 1 (or 1 - label smoothing, one-sided: Salimans et al. 2016), generated: 0.
+  d_targets.leftCols(packs).setConstant(float(1.0 - c.label_smoothing));
   d_targets.rightCols(packs).setZero();
   std::vector<double> shard_loss(std::size_t(local), 0.0);
   double noise_std = 0.0;

@@ -64,6 +64,11 @@ TEST_CASE("GAN options: unknown flags and bad values are clear errors", "[gan]")
                     "gan: --shards expects an integer >= 0, got \"-1\"");
   CHECK_THROWS_WITH(gan::parse({"--threads", "0"}, c),
                     "gan: --threads expects an integer >= 1, got \"0\"");
+  c = gan::Config();  // the parses above left a bad --batch in c
+  CHECK_THROWS_WITH(gan::parse({"--label-smoothing", "0.5"}, c),
+                    "gan: --label-smoothing must be in [0, 0.5), got 0.5");
+  CHECK_THROWS_WITH(gan::parse({"--label-smoothing", "-0.1"}, c),
+                    "gan: --label-smoothing must be in [0, 0.5), got -0.1");
   gan::Config d;
   d.optimizer = "lbfgs";
   CHECK_THROWS_WITH(gan::train(d),
@@ -75,6 +80,21 @@ TEST_CASE("GAN options: unknown flags and bad values are clear errors", "[gan]")
   CHECK(e.seed == 3);
   CHECK_FALSE(e.progress);
   CHECK_FALSE(gan::parse({"--help"}, e));
+}
+
+TEST_CASE("One-sided label smoothing changes only the discriminator's real targets", "[gan]") {
+  gan::Config c = short_config();
+  c.steps = 20;
+  const gan::Run plain = gan::train(c);
+  REQUIRE(gan::parse({"--label-smoothing", "0.1"}, c));
+  CHECK(c.label_smoothing == 0.1);
+  const gan::Run smoothed = gan::train(c);
+  // Same data, noise and initial weights: D's first loss differs by 0.1 x the mean real logit,
+  // so it moves, and everything trained from it moves too.
+  CHECK(smoothed.d_loss[0] != plain.d_loss[0]);
+  CHECK(smoothed.samples != plain.samples);
+  c.label_smoothing = 0.0;
+  CHECK(gan::train(c).samples == plain.samples);
 }
 
 TEST_CASE("A sharded GAN run averages its shards: one shard is the plain run", "[gan]") {
