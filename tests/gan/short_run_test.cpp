@@ -89,8 +89,8 @@ TEST_CASE("One-sided label smoothing changes only the discriminator's real targe
   REQUIRE(gan::parse({"--label-smoothing", "0.1"}, c));
   CHECK(c.label_smoothing == 0.1);
   const gan::Run smoothed = gan::train(c);
-  // Same data, noise and initial weights: D's first loss differs by 0.1 x the mean real logit,
-  // so it moves, and everything trained from it moves too.
+  // Same data, noise and initial weights: D's first loss moves by 0.1 x the real packs' logits
+  // summed and divided by all packs (real and generated), and everything trained after it moves.
   CHECK(smoothed.d_loss[0] != plain.d_loss[0]);
   CHECK(smoothed.samples != plain.samples);
   c.label_smoothing = 0.0;
