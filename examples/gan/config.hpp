@@ -1,6 +1,7 @@
 #pragma once
 // The GAN demo's settings, their defaults, and the command-line parser.
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -28,6 +29,7 @@ struct Config {
   double d_lr = 0.0;             // discriminator's base rate (0: same as lr)
   std::int64_t d_steps = 1;      // discriminator updates per generator update
   double label_smoothing = 0.0;  // D's target for real packs is 1 - this (one-sided)
+  double r1 = 0.0;               // R1 gradient penalty weight gamma on D (0: off)
   std::int64_t batch = 64;       // samples per step and process (real and generated each)
   std::int64_t shards = 0;       // the batch is split into this many shards, gradients averaged
                                  // (0: 2 in a single process, 1 per process under mpirun)
@@ -81,6 +83,7 @@ inline std::string usage() {
          "  --d-steps N            discriminator updates per generator update (default 1)\n"
          "  --label-smoothing X    one-sided: D's target for real packs is 1 - X, in [0, 0.5)\n"
          "                         (default 0)\n"
+         "  --r1 X                 R1 penalty (X/2) |grad D(real)|^2 on D, 0 = off (default 0)\n"
          "  --batch N              samples per step of this process (default 64)\n"
          "  --shards K             split the batch into K shards with their own random streams\n"
          "                         and average their gradients: what K processes under\n"
@@ -184,6 +187,8 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.d_steps = detail::parse_int(flag, value(), 1);
     else if (flag == "--label-smoothing")
       c.label_smoothing = detail::parse_double(flag, value());
+    else if (flag == "--r1")
+      c.r1 = detail::parse_double(flag, value());
     else if (flag == "--d-hidden")
       c.d_hidden = detail::parse_int(flag, value(), 0);
     else if (flag == "--d-first")
@@ -244,6 +249,7 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
   detail::require(c.ema_start >= 0.0 && c.ema_start < 1.0, "--ema-start", "in [0, 1)", c.ema_start);
   detail::require(c.d_lr >= 0.0, "--d-lr", ">= 0", c.d_lr);
   detail::require(c.d_bias >= 0.0, "--d-bias", ">= 0", c.d_bias);
+  detail::require(c.r1 >= 0.0 && std::isfinite(c.r1), "--r1", "finite and >= 0", c.r1);
   detail::require(c.label_smoothing >= 0.0 && c.label_smoothing < 0.5, "--label-smoothing",
                   "in [0, 0.5)", c.label_smoothing);
   if (c.non_finite != "skip" && c.non_finite != "raise") {

@@ -30,12 +30,16 @@
 
 #include "config.hpp"
 #include "mixture.hpp"
+#include "penalty.hpp"
 #include "progress.hpp"
 #include "schedule.hpp"
 #include "team.hpp"
 #include "threads.hpp"
 
 namespace gan {
+
+/// The slope of D's LeakyReLU hidden layers (the R1 penalty reads its masks with it).
+inline constexpr double kLeakySlope = 0.2;
 
 using Matrix = Eigen::MatrixXf;
 
@@ -197,7 +201,7 @@ Run train(const Config& c, const Team& team = Team()) {
   }
   using descent::nn::Activation;
   using descent::nn::ActivationKind;
-  const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, 0.2);
+  const Activation relu(ActivationKind::relu), leaky(ActivationKind::leaky_relu, kLeakySlope);
   const Eigen::Index n = c.batch / local, m = c.pack, packs = n / m, h = c.hidden;
   const Eigen::Index dh = c.d_hidden > 0 ? c.d_hidden : h;
   descent::nn::Mlp<float> g(mlp_widths(c.latent, h, c.g_layers, 2),
@@ -269,6 +273,7 @@ Run train(const Config& c, const Team& team = Team()) {
   // and d before each phase, gradients combined into g's and d's in shard order afterwards).
   struct Shard {
     Matrix real, d_in, fake_in, d_grad, g_grad, z;
+    PenaltyBuffers<float> penalty;  // --r1
   };
   std::vector<Shard> shards(static_cast<std::size_t>(local));
   for (Shard& b : shards) {
@@ -317,6 +322,7 @@ Run train(const Config& c, const Team& team = Team()) {
     shard_loss[std::size_t(s)] =
         descent::nn::bce_with_logits(ds.forward(b.d_in), d_targets, b.d_grad);
     ds.backward(b.d_grad, descent::nn::Need::parameters);
+    if (c.r1 > 0.0) add_r1_penalty(ds, packs, c.r1, kLeakySlope, b.penalty);  // real packs
   };
   // The generator's forward and backward on shard s, through the updated discriminator. A
   // shard's own generator still holds the forward of its latent draws (G has not changed since);
