@@ -29,7 +29,9 @@ struct Config {
   double d_lr = 0.0;             // discriminator's base rate (0: same as lr)
   std::int64_t d_steps = 1;      // discriminator updates per generator update
   double label_smoothing = 0.0;  // D's target for real packs is 1 - this (one-sided)
-  double r1 = 0.0;               // R1 gradient penalty weight gamma on D (0: off)
+  double r1 = 0.0;               // R1 gradient penalty weight gamma on D (0: off) at step 0
+  double r1_end = 0.0;           // fraction of the steps at which it reaches 0 (0: constant)
+  std::int64_t r1_every = 1;     // lazy R1: on every k-th D step only, with weight k * gamma
   std::int64_t batch = 64;       // samples per step and process (real and generated each)
   std::int64_t shards = 0;       // the batch is split into this many shards, gradients averaged
                                  // (0: 2 in a single process, 1 per process under mpirun)
@@ -84,6 +86,10 @@ inline std::string usage() {
          "  --label-smoothing X    one-sided: D's target for real packs is 1 - X, in [0, 0.5)\n"
          "                         (default 0)\n"
          "  --r1 X                 R1 penalty (X/2) |grad D(real)|^2 on D, 0 = off (default 0)\n"
+         "  --r1-end F             fraction of the steps where the penalty reaches 0, linearly;\n"
+         "                         0 = constant (default 0)\n"
+         "  --r1-every K           lazy R1: only every K-th D step, K times the weight\n"
+         "                         (default 1)\n"
          "  --batch N              samples per step of this process (default 64)\n"
          "  --shards K             split the batch into K shards with their own random streams\n"
          "                         and average their gradients: what K processes under\n"
@@ -189,6 +195,10 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
       c.label_smoothing = detail::parse_double(flag, value());
     else if (flag == "--r1")
       c.r1 = detail::parse_double(flag, value());
+    else if (flag == "--r1-end")
+      c.r1_end = detail::parse_double(flag, value());
+    else if (flag == "--r1-every")
+      c.r1_every = detail::parse_int(flag, value(), 1);
     else if (flag == "--d-hidden")
       c.d_hidden = detail::parse_int(flag, value(), 0);
     else if (flag == "--d-first")
@@ -250,6 +260,7 @@ inline bool parse(const std::vector<std::string>& args, Config& c) {
   detail::require(c.d_lr >= 0.0, "--d-lr", ">= 0", c.d_lr);
   detail::require(c.d_bias >= 0.0, "--d-bias", ">= 0", c.d_bias);
   detail::require(c.r1 >= 0.0 && std::isfinite(c.r1), "--r1", "finite and >= 0", c.r1);
+  detail::require(c.r1_end >= 0.0 && c.r1_end <= 1.0, "--r1-end", "in [0, 1]", c.r1_end);
   detail::require(c.label_smoothing >= 0.0 && c.label_smoothing < 0.5, "--label-smoothing",
                   "in [0, 0.5)", c.label_smoothing);
   if (c.non_finite != "skip" && c.non_finite != "raise") {

@@ -302,6 +302,7 @@ Run train(const Config& c, const Team& team = Team()) {
   d_targets.rightCols(packs).setZero();
   std::vector<double> shard_loss(std::size_t(local), 0.0);
   double noise_std = 0.0;
+  double r1 = 0.0;  // the R1 weight of the current step
 
   // One discriminator step's forward and backward on shard s (fresh data and latent draws).
   auto d_shard = [&](std::int64_t s) {
@@ -322,7 +323,7 @@ Run train(const Config& c, const Team& team = Team()) {
     shard_loss[std::size_t(s)] =
         descent::nn::bce_with_logits(ds.forward(b.d_in), d_targets, b.d_grad);
     ds.backward(b.d_grad, descent::nn::Need::parameters);
-    if (c.r1 > 0.0) add_r1_penalty(ds, packs, c.r1, kLeakySlope, b.penalty);  // real packs
+    if (r1 > 0.0) add_r1_penalty(ds, packs, r1, kLeakySlope, b.penalty);  // on the real packs
   };
   // The generator's forward and backward on shard s, through the updated discriminator. A
   // shard's own generator still holds the forward of its latent draws (G has not changed since);
@@ -371,6 +372,9 @@ Run train(const Config& c, const Team& team = Team()) {
   try {
     for (; t < last; ++t) {
       noise_std = c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
+      // Lazy R1 (Karras et al., 2020): every r1_every-th step, r1_every times the weight.
+      r1 = t % c.r1_every != 0 ? 0.0 : double(c.r1_every) * c.r1;
+      if (c.r1_end > 0.0) r1 *= std::max(0.0, 1.0 - double(t) / (c.r1_end * double(c.steps)));
       double losses[2] = {0.0, 0.0};  // D's and G's, mean over the shards
       for (std::int64_t k = 0; k < c.d_steps; ++k) {
         losses[0] = all_shards(d_shard, d_mean, d, d_copies);

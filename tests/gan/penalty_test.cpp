@@ -121,3 +121,32 @@ TEST_CASE("A short GAN run with the R1 penalty is finite and differs from the pl
   c.threads = 2;  // threaded shards give the same bits with the penalty too
   CHECK(gan::train(c).samples == penalized.samples);
 }
+
+TEST_CASE("R1 schedules: annealed and lazy penalties act on the steps they name", "[gan]") {
+  gan::Config c;
+  c.dataset = "grid";
+  c.steps = 32;
+  c.hidden = 32;
+  c.shards = 1;
+  c.threads = 1;
+  c.progress = false;
+  c.files = false;
+  const gan::Run plain = gan::train(c);
+  // Annealed to 0 at step 1 of 32: only step 0 is penalized, with weight 3.
+  c.r1 = 3.0;
+  c.r1_end = 1.0 / 32.0;
+  const gan::Run annealed = gan::train(c);
+  // Lazy, every 32nd step with 32 times 3/32: again only step 0, with weight 3.
+  c.r1 = 3.0 / 32.0;
+  c.r1_end = 0.0;
+  c.r1_every = 32;
+  const gan::Run lazy = gan::train(c);
+  CHECK(annealed.samples != plain.samples);
+  CHECK(lazy.samples == annealed.samples);
+  CHECK(lazy.d_loss == annealed.d_loss);
+
+  gan::Config e;
+  CHECK_THROWS_WITH(gan::parse({"--r1-end", "1.5"}, e), "gan: --r1-end must be in [0, 1], got 1.5");
+  CHECK_THROWS_WITH(gan::parse({"--r1-every", "0"}, e),
+                    "gan: --r1-every expects an integer >= 1, got \"0\"");
+}
