@@ -29,9 +29,9 @@ struct Config {
   double d_lr = 0.0;             // discriminator's base rate (0: same as lr)
   std::int64_t d_steps = 1;      // discriminator updates per generator update
   double label_smoothing = 0.0;  // D's target for real packs is 1 - this (one-sided)
-  double r1 = 0.0;               // R1 gradient penalty weight gamma on D (0: off) at step 0
-  double r1_end = 0.0;           // fraction of the steps at which it reaches 0 (0: constant)
-  std::int64_t r1_every = 1;     // lazy R1: on every k-th D step only, with weight k * gamma
+  double r1 = 0.03;              // R1 gradient penalty weight gamma on D (0: off) at step 0
+  double r1_end = 0.75;          // fraction of the steps at which it reaches 0 (0: constant)
+  std::int64_t r1_every = 4;     // lazy R1: on every k-th D step only, with weight k * gamma
   std::int64_t batch = 64;       // samples per step and process (real and generated each)
   std::int64_t shards = 0;       // the batch is split into this many shards, gradients averaged
                                  // (0: 2 in a single process, 1 per process under mpirun)
@@ -85,11 +85,11 @@ inline std::string usage() {
          "  --d-steps N            discriminator updates per generator update (default 1)\n"
          "  --label-smoothing X    one-sided: D's target for real packs is 1 - X, in [0, 0.5)\n"
          "                         (default 0)\n"
-         "  --r1 X                 R1 penalty (X/2) |grad D(real)|^2 on D, 0 = off (default 0)\n"
+         "  --r1 X                 R1 penalty (X/2) |grad D(real)|^2 on D, 0 = off (default 0.03)\n"
          "  --r1-end F             fraction of the steps where the penalty reaches 0, linearly;\n"
-         "                         0 = constant (default 0)\n"
+         "                         0 = constant (default 0.75)\n"
          "  --r1-every K           lazy R1: only every K-th D step, K times the weight\n"
-         "                         (default 1)\n"
+         "                         (default 4)\n"
          "  --batch N              samples per step of this process (default 64)\n"
          "  --shards K             split the batch into K shards with their own random streams\n"
          "                         and average their gradients: what K processes under\n"

@@ -111,8 +111,11 @@ TEST_CASE("A short GAN run with the R1 penalty is finite and differs from the pl
   c.threads = 1;
   c.progress = false;
   c.files = false;
+  c.r1 = 0.0;
   const gan::Run plain = gan::train(c);
   c.r1 = 1.0;
+  c.r1_every = 1;
+  c.r1_end = 0.0;
   const gan::Run penalized = gan::train(c);
   CHECK(penalized.samples.allFinite());
   CHECK(penalized.samples != plain.samples);
@@ -131,10 +134,12 @@ TEST_CASE("R1 schedules: annealed and lazy penalties act on the steps they name"
   c.threads = 1;
   c.progress = false;
   c.files = false;
+  c.r1 = 0.0;
   const gan::Run plain = gan::train(c);
   // Annealed to 0 at step 1 of 32: only step 0 is penalized, with weight 3.
   c.r1 = 3.0;
   c.r1_end = 1.0 / 32.0;
+  c.r1_every = 1;
   const gan::Run annealed = gan::train(c);
   // Lazy, every 32nd step with 32 times 3/32: again only step 0, with weight 3.
   c.r1 = 3.0 / 32.0;
