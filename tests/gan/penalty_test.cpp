@@ -7,6 +7,7 @@
 #include "../../examples/gan/penalty.hpp"
 #include "../../examples/gan/trainer.hpp"
 #include "../nn/gradient_check.hpp"
+#include "short_config.hpp"
 
 namespace {
 using Net = descent::nn::Mlp<double>;
@@ -103,14 +104,8 @@ TEST_CASE("R1 penalty: off at gamma 0, and a network it cannot handle is an erro
 }
 
 TEST_CASE("A short GAN run with the R1 penalty is finite and differs from the plain run", "[gan]") {
-  gan::Config c;
-  c.dataset = "ring";
-  c.steps = 30;
-  c.hidden = 32;
+  gan::Config c = descent_test::short_gan_config("ring", 30);
   c.shards = 2;
-  c.threads = 1;
-  c.progress = false;
-  c.files = false;
   c.r1 = 0.0;
   const gan::Run plain = gan::train(c);
   c.r1 = 1.0;
@@ -126,14 +121,7 @@ TEST_CASE("A short GAN run with the R1 penalty is finite and differs from the pl
 }
 
 TEST_CASE("R1 schedules: annealed and lazy penalties act on the steps they name", "[gan]") {
-  gan::Config c;
-  c.dataset = "grid";
-  c.steps = 32;
-  c.hidden = 32;
-  c.shards = 1;
-  c.threads = 1;
-  c.progress = false;
-  c.files = false;
+  gan::Config c = descent_test::short_gan_config("grid", 32);
   c.r1 = 0.0;
   const gan::Run plain = gan::train(c);
   // Annealed to 0 at step 1 of 32: only step 0 is penalized, with weight 3.

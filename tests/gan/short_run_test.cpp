@@ -3,20 +3,10 @@
 #include <cmath>
 
 #include "../../examples/gan/trainer.hpp"
+#include "short_config.hpp"
 
 namespace {
-gan::Config short_config() {
-  gan::Config c;
-  c.dataset = "ring";
-  c.steps = 300;
-  c.batch = 64;
-  c.hidden = 32;
-  c.shards = 1;
-  c.threads = 1;
-  c.progress = false;
-  c.files = false;
-  return c;
-}
+gan::Config short_config() { return descent_test::short_gan_config("ring", 300); }
 }  // namespace
 
 TEST_CASE("A short GAN run on the ring has finite losses and consistent metrics", "[gan]") {
