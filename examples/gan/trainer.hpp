@@ -41,6 +41,12 @@ namespace gan {
 /// The slope of D's LeakyReLU hidden layers (the R1 penalty reads its masks with it).
 inline constexpr double kLeakySlope = 0.2;
 
+/// 1 at step 0, falling linearly to 0 at `end_fraction` of `steps`, 0 after (the instance
+/// noise's and the R1 penalty's annealing).
+inline double linear_fade(std::int64_t t, double end_fraction, std::int64_t steps) {
+  return std::max(0.0, 1.0 - double(t) / (end_fraction * double(steps)));
+}
+
 using Matrix = Eigen::MatrixXf;
 
 /// What a run produced.
@@ -366,15 +372,14 @@ Run train(const Config& c, const Team& team = Team()) {
   run.g_loss.reserve(run.d_loss.capacity());
   Progress progress(c.steps, c.progress && team.root(), run.first_step);
   const auto start = std::chrono::steady_clock::now();
-  const double noise_steps = c.noise_end * double(c.steps);
   std::int64_t saved_at = run.first_step;
   std::int64_t t = run.first_step;
   try {
     for (; t < last; ++t) {
-      noise_std = c.noise * spacing / scale * std::max(0.0, 1.0 - double(t) / noise_steps);
+      noise_std = c.noise * spacing / scale * linear_fade(t, c.noise_end, c.steps);
       // Lazy R1 (Karras et al., 2020): every r1_every-th step, r1_every times the weight.
       r1 = t % c.r1_every != 0 ? 0.0 : double(c.r1_every) * c.r1;
-      if (c.r1_end > 0.0) r1 *= std::max(0.0, 1.0 - double(t) / (c.r1_end * double(c.steps)));
+      if (c.r1_end > 0.0) r1 *= linear_fade(t, c.r1_end, c.steps);
       double losses[2] = {0.0, 0.0};  // D's and G's, mean over the shards
       for (std::int64_t k = 0; k < c.d_steps; ++k) {
         losses[0] = all_shards(d_shard, d_mean, d, d_copies);
