@@ -1,10 +1,12 @@
-// Adam's AVX pass, chosen at run time (core/isa.hpp), computes exactly what the compiled pass
-// computes: same values and state arrays, bit for bit, for every length (full vectors and tails),
-// with AMSGrad, decoupled weight decay, and special values (NaN, infinities, denormals, zeros).
+// Adam's AVX and AVX-512F passes, chosen at run time (core/isa.hpp), compute exactly what the
+// compiled pass computes: same values and state arrays, bit for bit, for every length (full
+// vectors and tails), with AMSGrad, decoupled weight decay, and special values (NaN, infinities,
+// denormals, zeros).
 
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -72,54 +74,79 @@ auto run(Opt opt, Eigen::Index n, bool special) {
   return std::make_pair(Eigen::Array<S, Eigen::Dynamic, 1>(p), opt.state(0));
 }
 
+/// The runtime passes this build has and this CPU runs (compared against `compiled`).
+std::vector<descent::Isa> runtime_isas() {
+  std::vector<descent::Isa> isas;
+  for (const descent::Isa isa : {descent::Isa::avx, descent::Isa::avx512}) {
+    if (static_cast<int>(isa) <= static_cast<int>(descent::supported_isa())) isas.push_back(isa);
+  }
+  return isas;
+}
+
 template <class Opt>
 void check_paths_agree(const Opt& prototype) {
-  for (const bool special : {false, true}) {
-    INFO("special values: " << special);
-    for (Eigen::Index n : {0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 1000, 1027}) {
-      INFO("length " << n);
-      std::pair<Eigen::Array<typename Opt::scalar_type, Eigen::Dynamic, 1>, typename Opt::State>
-          compiled, dispatched;
-      {
-        const IsaCap cap(descent::Isa::compiled);
-        REQUIRE(descent::active_isa() == descent::Isa::compiled);
-        compiled = run(prototype, n, special);
+  if (runtime_isas().empty()) WARN("no runtime pass on this build and CPU: nothing to compare");
+  for (const descent::Isa isa : runtime_isas()) {
+    INFO("runtime pass: " << descent::to_string(isa));
+    for (const bool special : {false, true}) {
+      INFO("special values: " << special);
+      for (Eigen::Index n : {0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 33, 1000, 1027}) {
+        INFO("length " << n);
+        std::pair<Eigen::Array<typename Opt::scalar_type, Eigen::Dynamic, 1>, typename Opt::State>
+            compiled, dispatched;
+        {
+          const IsaCap cap(descent::Isa::compiled);
+          REQUIRE(descent::active_isa() == descent::Isa::compiled);
+          compiled = run(prototype, n, special);
+        }
+        {
+          const IsaCap cap(isa);
+          REQUIRE(descent::active_isa() == isa);
+          dispatched = run(prototype, n, special);
+        }
+        CHECK(same_bits(compiled.first, dispatched.first));
+        CHECK(same_bits(compiled.second.exp_avg, dispatched.second.exp_avg));
+        CHECK(same_bits(compiled.second.exp_avg_sq, dispatched.second.exp_avg_sq));
+        CHECK(same_bits(compiled.second.max_exp_avg_sq, dispatched.second.max_exp_avg_sq));
+        CHECK(compiled.second.steps == dispatched.second.steps);
       }
-      {
-        const IsaCap cap(descent::Isa::avx);
-        dispatched = run(prototype, n, special);
-      }
-      CHECK(same_bits(compiled.first, dispatched.first));
-      CHECK(same_bits(compiled.second.exp_avg, dispatched.second.exp_avg));
-      CHECK(same_bits(compiled.second.exp_avg_sq, dispatched.second.exp_avg_sq));
-      CHECK(same_bits(compiled.second.max_exp_avg_sq, dispatched.second.max_exp_avg_sq));
-      CHECK(compiled.second.steps == dispatched.second.steps);
     }
   }
 }
 
 }  // namespace
 
-TEST_CASE("The runtime instruction set is AVX exactly when the build lacks it and the CPU has it",
+TEST_CASE("The runtime instruction set is the widest the build lacks and the CPU has",
           "[rules][adam][isa]") {
-#if DESCENT_RUNTIME_AVX
+  descent::Isa expected = descent::Isa::compiled;
+#if DESCENT_RUNTIME_AVX || DESCENT_RUNTIME_AVX512
   __builtin_cpu_init();
-  const bool cpu_avx = __builtin_cpu_supports("avx") != 0;
-  CHECK((descent::supported_isa() == descent::Isa::avx) == cpu_avx);
-  if (!cpu_avx) WARN("this CPU has no AVX: the AVX pass is not exercised here");
-#else
-  CHECK(descent::supported_isa() == descent::Isa::compiled);
-  WARN("the build targets AVX or is not x86: there is no runtime pass to compare");
 #endif
+#if DESCENT_RUNTIME_AVX
+  if (__builtin_cpu_supports("avx") != 0) expected = descent::Isa::avx;
+#endif
+#if DESCENT_RUNTIME_AVX512
+  if (__builtin_cpu_supports("avx512f") != 0) expected = descent::Isa::avx512;
+#endif
+  CHECK(descent::supported_isa() == expected);
+  if (expected == descent::Isa::compiled) {
+    WARN("no runtime pass on this build and CPU: the runtime passes are not exercised here");
+  } else if (expected == descent::Isa::avx) {
+    WARN("this CPU has no AVX-512F: the AVX-512 pass is not exercised here");
+  }
   const descent::Isa previous = descent::limit_isa(descent::Isa::compiled);
   CHECK(descent::active_isa() == descent::Isa::compiled);
-  CHECK(descent::limit_isa(previous) == descent::Isa::compiled);
+  CHECK(descent::limit_isa(descent::Isa::avx) == descent::Isa::compiled);
+  CHECK(static_cast<int>(descent::active_isa()) <= static_cast<int>(descent::Isa::avx));
+  CHECK(descent::limit_isa(previous) == descent::Isa::avx);
   CHECK(descent::active_isa() == descent::supported_isa());
+  CHECK(std::string(descent::to_string(descent::Isa::compiled)) == "compiled");
   CHECK(std::string(descent::to_string(descent::Isa::avx)) == "avx");
+  CHECK(std::string(descent::to_string(descent::Isa::avx512)) == "avx512");
 }
 
-TEMPLATE_TEST_CASE("Adam's AVX pass is bit-identical to the compiled pass", "[rules][adam][isa]",
-                   float, double) {
+TEMPLATE_TEST_CASE("Adam's runtime passes are bit-identical to the compiled pass",
+                   "[rules][adam][isa]", float, double) {
   const auto options = descent::AdamOptions(3e-3).betas(0.8, 0.995).eps(1e-7);
   SECTION("Adam") { check_paths_agree(descent::Adam<TestType>(options)); }
   SECTION("AMSGrad") {

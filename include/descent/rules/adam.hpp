@@ -11,7 +11,7 @@
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/detail/scalar_cast.hpp"
-#include "descent/rules/adam_avx.hpp"
+#include "descent/rules/adam_runtime_pass.hpp"
 
 namespace descent {
 
@@ -97,22 +97,19 @@ class Adam {
 
     template <class P, class G>
     void operator()(P& p, const G& g, Eigen::Index begin) const {
-#if DESCENT_RUNTIME_AVX
-      // A plain gradient array (nothing fused into it): the AVX pass when the CPU has it.
+#if DESCENT_RUNTIME_AVX || DESCENT_RUNTIME_AVX512
+      // A plain gradient array (nothing fused into it): the widest runtime pass the CPU has.
       if constexpr (std::is_same_v<G, Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>> &&
                     (std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>)) {
-        if (active_isa() == Isa::avx) {
-          Scalar* m = state.exp_avg.data() + begin;
-          Scalar* v = state.exp_avg_sq.data() + begin;
-          if (amsgrad) {
-            detail::avx::adam_pass<true, Scalar>(*this, p.data(), g.data(), m, v,
-                                                 state.max_exp_avg_sq.data() + begin, p.size());
-          } else {
-            detail::avx::adam_pass<false, Scalar>(*this, p.data(), g.data(), m, v, nullptr,
-                                                  p.size());
-          }
-          return;
-        }
+        Scalar* m = state.exp_avg.data() + begin;
+        Scalar* v = state.exp_avg_sq.data() + begin;
+        const Isa isa = active_isa();
+        const bool done = amsgrad ? detail::adam_runtime_pass<true, Scalar>(
+                                        isa, *this, p.data(), g.data(), m, v,
+                                        state.max_exp_avg_sq.data() + begin, p.size())
+                                  : detail::adam_runtime_pass<false, Scalar>(
+                                        isa, *this, p.data(), g.data(), m, v, nullptr, p.size());
+        if (done) return;
       }
 #endif
       if (amsgrad) {
