@@ -1,58 +1,32 @@
-// One GAN training iteration of the example's default networks at batch 256 (a discriminator
-// step and a generator step: forward, loss, backward, optimizer step), against the same matrix
-// products written as bare Eigen calls into preallocated matrices: the floor for that work.
-// Latent 8, hidden 128, two hidden layers in each network, PacGAN packs of 4, Adam (float).
+// One GAN training iteration of the example's default networks at batch 256 (gan_iteration.hpp:
+// a discriminator step and a generator step: forward, loss, backward, optimizer step), against
+// the same matrix products written as bare Eigen calls into preallocated matrices: the floor for
+// that work. Eigen's products run on one thread in both.
 #include <benchmark/benchmark.h>
 
-#include <cstdint>
+#include <cstddef>
 #include <vector>
 
-#include <descent/descent.hpp>
+#include "best_time.hpp"
+#include "gan_iteration.hpp"
 
 namespace {
 
+using descent_bench::GanShape;
 using Matrix = Eigen::MatrixXf;
-constexpr Eigen::Index kBatch = 256, kPack = 4, kPacks = kBatch / kPack, kLatent = 8, kHidden = 128;
 
-std::vector<descent::nn::Activation> activations(descent::nn::Activation hidden) {
-  return {hidden, hidden, descent::nn::Activation(descent::nn::ActivationKind::identity)};
+// best_s: the best seconds per call of work (best_time.hpp), for report.py's ratio.
+template <class Work>
+void report_best(benchmark::State& state, Work work) {
+  state.counters["best_s"] = descent_bench::best_seconds_per_call(1000000, work);
 }
 
 void BM_GanIteration(benchmark::State& state) {
-  using descent::nn::Activation;
-  using descent::nn::ActivationKind;
   Eigen::setNbThreads(1);
-  descent::Rng rng(1);
-  descent::nn::Mlp<float> g({kLatent, kHidden, kHidden, 2}, activations(ActivationKind::relu), rng,
-                            descent::nn::Init::he_uniform);
-  descent::nn::Mlp<float> d({2 * kPack, kHidden, kHidden, 1},
-                            activations(Activation(ActivationKind::leaky_relu, 0.2)), rng,
-                            descent::nn::Init::he_uniform);
-  descent::Adam<float> g_opt(descent::AdamOptions(1e-3).betas(0.5, 0.999));
-  descent::Adam<float> d_opt(descent::AdamOptions(1e-3).betas(0.5, 0.999));
-  g.add_to(g_opt, "gen");
-  d.add_to(d_opt, "disc");
-  const Matrix real = Matrix::Random(2, kBatch), z = Matrix::Random(kLatent, kBatch);
-  Matrix d_in(2 * kPack, 2 * kPacks), fake_in(2 * kPack, kPacks), d_grad, g_grad;
-  Matrix d_targets(1, 2 * kPacks);
-  d_targets.leftCols(kPacks).setOnes();
-  d_targets.rightCols(kPacks).setZero();
-  const Matrix ones = Matrix::Ones(1, kPacks);
-  for (auto _ : state) {
-    const Matrix& fake = g.forward(z);
-    d_in.leftCols(kPacks) = Eigen::Map<const Matrix>(real.data(), 2 * kPack, kPacks);
-    d_in.rightCols(kPacks) = Eigen::Map<const Matrix>(fake.data(), 2 * kPack, kPacks);
-    double loss = descent::nn::bce_with_logits(d.forward(d_in), d_targets, d_grad);
-    d.backward(d_grad, descent::nn::Need::parameters);
-    d_opt.step();
-    fake_in = Eigen::Map<const Matrix>(g.output().data(), 2 * kPack, kPacks);
-    loss += descent::nn::bce_with_logits(d.forward(fake_in), ones, g_grad);
-    const Matrix& grad_fake = d.backward(g_grad, descent::nn::Need::input);
-    g.backward(Eigen::Map<const Matrix>(grad_fake.data(), 2, kBatch),
-               descent::nn::Need::parameters);
-    g_opt.step();
-    benchmark::DoNotOptimize(loss);
-  }
+  descent_bench::GanIteration iteration(1);
+  iteration();  // untimed: the first iteration sizes the buffers
+  for (auto _ : state) benchmark::DoNotOptimize(iteration());
+  report_best(state, [&] { benchmark::DoNotOptimize(iteration()); });
 }
 
 // The products of one iteration, bare: per layer, forward Y = W X; for a parameter backward,
@@ -71,30 +45,38 @@ struct BareLayer {
   void grad_input() { dx.noalias() = w.transpose() * dy; }
 };
 
-std::vector<BareLayer> bare_net(Eigen::Index in, Eigen::Index out, Eigen::Index batch) {
-  return {BareLayer(in, kHidden, batch), BareLayer(kHidden, kHidden, batch),
-          BareLayer(kHidden, out, batch)};
+std::vector<BareLayer> bare_net(Eigen::Index in, int layers, Eigen::Index out, Eigen::Index batch) {
+  const std::vector<Eigen::Index> w = GanShape::widths(in, layers, out);
+  std::vector<BareLayer> net;
+  for (std::size_t l = 0; l + 1 < w.size(); ++l) net.emplace_back(w[l], w[l + 1], batch);
+  return net;
+}
+
+// Every layer's input gradient but the first's (the network's input needs none).
+void grad_inputs_above_first(std::vector<BareLayer>& net) {
+  for (std::size_t l = 1; l < net.size(); ++l) net[l].grad_input();
 }
 
 void BM_GanIterationProductsFloor(benchmark::State& state) {
   Eigen::setNbThreads(1);
-  std::vector<BareLayer> g = bare_net(kLatent, 2, kBatch);
-  std::vector<BareLayer> d_step = bare_net(2 * kPack, 1, 2 * kPacks);
-  std::vector<BareLayer> g_step = bare_net(2 * kPack, 1, kPacks);
-  for (auto _ : state) {
+  constexpr Eigen::Index rows = 2 * GanShape::pack;
+  std::vector<BareLayer> g = bare_net(GanShape::latent, GanShape::g_layers, 2, GanShape::batch);
+  std::vector<BareLayer> d_step = bare_net(rows, GanShape::d_layers, 1, 2 * GanShape::packs);
+  std::vector<BareLayer> g_step = bare_net(rows, GanShape::d_layers, 1, GanShape::packs);
+  const auto products = [&] {
     for (auto& l : g) l.forward();  // discriminator step
     for (auto& l : d_step) l.forward();
     for (auto& l : d_step) l.grad_weight();
-    d_step[1].grad_input();
-    d_step[2].grad_input();
+    grad_inputs_above_first(d_step);
     for (auto& l : g_step) l.forward();  // generator step
     for (auto& l : g_step) l.grad_input();
     for (auto& l : g) l.grad_weight();
-    g[1].grad_input();
-    g[2].grad_input();
+    grad_inputs_above_first(g);
     benchmark::DoNotOptimize(g[0].dw.data());
     benchmark::ClobberMemory();
-  }
+  };
+  for (auto _ : state) products();
+  report_best(state, products);
 }
 
 BENCHMARK(BM_GanIteration)->Unit(benchmark::kMicrosecond);

@@ -3,7 +3,6 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <tuple>
@@ -11,11 +10,10 @@
 
 #include <descent/descent.hpp>
 
+#include "best_time.hpp"
 #include "limit_kernel.hpp"
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // The traffic of a configuration: arrays written in place (value + state), and whether a
 // read pass over the gradients precedes the update.
@@ -40,10 +38,7 @@ double limit_seconds(Traffic traffic, std::int64_t n) {
   using Array = Eigen::Array<S, Eigen::Dynamic, 1>;
   Array g = Array::Constant(n, S(1e-7)), p = Array::Ones(n), a = Array::Zero(n), b = Array::Zero(n),
         c = Array::Zero(n);
-  double best = 1e30;
-  const auto start = Clock::now();
-  for (int rep = 0; rep < 1000000; ++rep) {
-    const auto t0 = Clock::now();
+  const double best = descent_bench::best_seconds_per_call(n, [&] {
     S sink = 0;
     if (traffic.read_pass) sink = descent_bench::read_pass(g.data(), size);
     switch (traffic.written) {
@@ -62,15 +57,14 @@ double limit_seconds(Traffic traffic, std::int64_t n) {
     benchmark::DoNotOptimize(sink);
     benchmark::DoNotOptimize(p.data());
     benchmark::ClobberMemory();
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
-    if (rep >= 4 && Clock::now() - start > std::chrono::milliseconds(300)) break;
-  }
+  });
   cache[key] = best;
   return best;
 }
 
-// Times opt.step() over one block of n parameters and reports parameters/s, bytes/s and the
-// fraction of the limit (limit time / step time; 1 means as fast as moving the bytes).
+// Times opt.step() over one block of n parameters and reports parameters/s and bytes/s (from
+// Google Benchmark's mean time) and the fraction of the limit: best limit time / best step time,
+// both from best_seconds_per_call (1 means as fast as moving the bytes).
 template <class Optimizer>
 void run_steps(benchmark::State& state, Optimizer opt, Traffic traffic) {
   using S = typename Optimizer::scalar_type;
@@ -80,13 +74,14 @@ void run_steps(benchmark::State& state, Optimizer opt, Traffic traffic) {
   opt.add("p", p, g);
   opt.step();
   const double limit = limit_seconds<S>(traffic, n);
-  const auto t0 = Clock::now();
   for (auto _ : state) {
     opt.step();
     benchmark::ClobberMemory();
   }
-  const double seconds =
-      std::chrono::duration<double>(Clock::now() - t0).count() / double(state.iterations());
+  const double seconds = descent_bench::best_seconds_per_call(n, [&] {
+    opt.step();
+    benchmark::ClobberMemory();
+  });
   const double per_step = double(n);
   state.counters["params/s"] =
       benchmark::Counter(per_step, benchmark::Counter::kIsIterationInvariantRate);
@@ -94,6 +89,8 @@ void run_steps(benchmark::State& state, Optimizer opt, Traffic traffic) {
                                                  benchmark::Counter::kIsIterationInvariantRate,
                                                  benchmark::Counter::kIs1024);
   state.counters["of_limit"] = limit / seconds;
+  state.counters["best_s"] = seconds;
+  state.counters["limit_s"] = limit;
 }
 
 using Schedule = descent::Warmup<descent::Cosine>;
@@ -164,6 +161,8 @@ void register_rule_benchmarks(const char* scalar) {
 }
 
 const bool registered = [] {
+  // The runtime pass this CPU gets (core/isa.hpp), in the JSON's context for report.py.
+  benchmark::AddCustomContext("descent_isa", descent::to_string(descent::active_isa()));
   register_rule_benchmarks<float>("float");
   register_rule_benchmarks<double>("double");
   return true;
