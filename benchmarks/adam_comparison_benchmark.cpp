@@ -1,8 +1,10 @@
 // The fused Adam step against the usual way (three whole-array Eigen statements), a hand-written
-// single loop compiled to vectorize, the memory limit, and many small blocks against one.
+// single loop compiled to vectorize, the same step restricted to narrower instruction sets, and
+// the memory limit, all interleaved in one benchmark per size (best_time.hpp); and many small
+// blocks against one block of the same total size.
 #include <benchmark/benchmark.h>
 
-#include <cmath>
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,135 +22,149 @@ using Array = Eigen::Array<S, Eigen::Dynamic, 1>;
 
 constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kLr = 1e-3, kEps = 1e-8;
 
-// Times work() (one Adam step over n parameters of type S in all): parameters/s and bytes/s
-// from Google Benchmark's mean, and best_s, the best seconds per call (best_time.hpp), which
-// report.py's ratios use.
-template <class S, class Work>
-void run(benchmark::State& state, std::int64_t n, Work work) {
-  work();  // untimed: the first pass takes the page faults of freshly allocated arrays
-  for (auto _ : state) {
-    work();
-    benchmark::ClobberMemory();
+template <class S>
+constexpr double kAdamBytes = 7.0 * sizeof(S);  // read value, gradient, m, v; write value, m, v
+
+// A parameter block with its gradient.
+template <class S>
+struct Block {
+  Array<S> p, g;
+  explicit Block(std::int64_t n) : p(Array<S>::Random(n)), g(Array<S>::Random(n) * S(1e-3)) {}
+};
+
+// The fused step with the runtime instruction-set choice capped at `cap` (core/isa.hpp).
+template <class S>
+struct Fused {
+  Block<S> block;
+  descent::Adam<S> opt{descent::AdamOptions(kLr).betas(kBeta1, kBeta2).eps(kEps)};
+  descent::Isa cap;
+  Fused(std::int64_t n, descent::Isa isa) : block(n), cap(isa) { opt.add("p", block.p, block.g); }
+  void step() {
+    const descent::Isa previous = descent::limit_isa(cap);
+    opt.step();
+    descent::limit_isa(previous);
   }
-  state.counters["params/s"] =
-      benchmark::Counter(double(n), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["bytes/s"] = benchmark::Counter(double(n) * 7.0 * double(sizeof(S)),
-                                                 benchmark::Counter::kIsIterationInvariantRate,
-                                                 benchmark::Counter::kIs1024);
-  state.counters["best_s"] = descent_bench::best_seconds_per_call(n, [&] {
-    work();
-    benchmark::ClobberMemory();
-  });
-}
-
-template <class S>
-void BM_AdamFused(benchmark::State& state) {
-  const std::int64_t n = state.range(0);
-  Array<S> p = Array<S>::Random(n), g = Array<S>::Random(n) * S(1e-3);
-  descent::Adam<S> opt(descent::AdamOptions(kLr).betas(kBeta1, kBeta2).eps(kEps));
-  opt.add("p", p, g);
-  const auto work = [&] { opt.step(); };
-  run<S>(state, n, work);
-}
-
-// The same step restricted to the pass compiled with the build's flags (SSE2 on a default x86-64
-// build), and to the runtime AVX pass: what the runtime passes (core/isa.hpp) gain. On a CPU
-// without AVX-512F the AVX variant is the default step.
-template <class S>
-void BM_AdamFusedCompiledIsa(benchmark::State& state) {
-  const descent::Isa previous = descent::limit_isa(descent::Isa::compiled);
-  BM_AdamFused<S>(state);
-  descent::limit_isa(previous);
-}
-template <class S>
-void BM_AdamFusedAvxIsa(benchmark::State& state) {
-  const descent::Isa previous = descent::limit_isa(descent::Isa::avx);
-  BM_AdamFused<S>(state);
-  descent::limit_isa(previous);
-}
+};
 
 // How most libraries write it: whole-array statements, each a full pass over memory.
 template <class S>
-void BM_AdamThreeStatements(benchmark::State& state) {
-  const std::int64_t n = state.range(0);
-  Array<S> p = Array<S>::Random(n), g = Array<S>::Random(n) * S(1e-3);
-  Array<S> m = Array<S>::Zero(n), v = Array<S>::Zero(n);
-  const S b1 = S(kBeta1), b2 = S(kBeta2), lr_t = S(kLr), eps = S(kEps);
-  const auto work = [&] {
-    m = b1 * m + (S(1) - b1) * g;
-    v = b2 * v + (S(1) - b2) * g.square();
-    p -= lr_t * m / (v.sqrt() + eps);
-  };
-  run<S>(state, n, work);
-}
+struct ThreeStatements {
+  Block<S> block;
+  Array<S> m, v;
+  explicit ThreeStatements(std::int64_t n) : block(n), m(Array<S>::Zero(n)), v(Array<S>::Zero(n)) {}
+  void step() {
+    const S b1 = S(kBeta1), b2 = S(kBeta2), lr_t = S(kLr), eps = S(kEps);
+    m = b1 * m + (S(1) - b1) * block.g;
+    v = b2 * v + (S(1) - b2) * block.g.square();
+    block.p -= lr_t * m / (v.sqrt() + eps);
+  }
+};
 
+// The hand-written single loop (reference_adam.cpp, compiled with -fno-math-errno).
 template <class S>
-void BM_AdamReferenceLoop(benchmark::State& state) {
-  const std::int64_t n = state.range(0);
-  Array<S> p = Array<S>::Random(n), g = Array<S>::Random(n) * S(1e-3);
-  Array<S> m = Array<S>::Zero(n), v = Array<S>::Zero(n);
-  const auto work = [&] {
-    descent_bench::reference_adam(p.data(), g.data(), m.data(), v.data(), std::size_t(n), S(kBeta1),
-                                  S(kBeta2), S(kLr), S(1), S(kEps));
-  };
-  run<S>(state, n, work);
-}
+struct ReferenceLoop {
+  Block<S> block;
+  Array<S> m, v;
+  explicit ReferenceLoop(std::int64_t n) : block(n), m(Array<S>::Zero(n)), v(Array<S>::Zero(n)) {}
+  void step() {
+    descent_bench::reference_adam(block.p.data(), block.g.data(), m.data(), v.data(),
+                                  std::size_t(m.size()), S(kBeta1), S(kBeta2), S(kLr), S(1),
+                                  S(kEps));
+  }
+};
 
+// Adam's streams moved with trivial arithmetic, by every mover (limit_kernel.hpp).
 template <class S>
-void BM_AdamLimit(benchmark::State& state) {
-  const std::int64_t n = state.range(0);
-  Array<S> p = Array<S>::Zero(n), g = Array<S>::Constant(n, S(1e-7));
-  Array<S> m = Array<S>::Zero(n), v = Array<S>::Zero(n);
-  const auto work = [&] {
-    descent_bench::limit_kernel(p.data(), m.data(), v.data(), g.data(), std::size_t(n));
-  };
-  run<S>(state, n, work);
+struct Limit {
+  Array<S> p, g, m, v;
+  explicit Limit(std::int64_t n)
+      : p(Array<S>::Zero(n)),
+        g(Array<S>::Constant(n, S(1e-7))),
+        m(Array<S>::Zero(n)),
+        v(Array<S>::Zero(n)) {}
+  void move(descent_bench::Mover mover) {
+    S* const written[] = {p.data(), m.data(), v.data()};
+    descent_bench::limit_kernel(mover, written, g.data(), std::size_t(p.size()));
+  }
+};
+
+template <class T>
+descent_bench::Work work(std::string name, T& x) {
+  return {std::move(name), [&x] {
+            x.step();
+            benchmark::ClobberMemory();
+          }};
 }
 
-// 1,000 blocks of 1,000 parameters in one optimizer, against one block of 1e6 (BM_AdamFused).
+// Counters: fused_s (also the time), compiled_isa_s, avx_isa_s, three_statements_s,
+// reference_loop_s, limit_<mover>_s and limit_s (the fastest mover).
+template <class S>
+void BM_AdamComparison(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  Fused<S> fused(n, descent::Isa::avx512), compiled(n, descent::Isa::compiled),
+      avx(n, descent::Isa::avx);
+  ThreeStatements<S> three(n);
+  ReferenceLoop<S> reference(n);
+  Limit<S> limit(n);
+  std::vector<descent_bench::Work> works{work("fused", fused), work("compiled_isa", compiled),
+                                         work("avx_isa", avx), work("three_statements", three),
+                                         work("reference_loop", reference)};
+  const std::size_t first_limit = works.size();
+  for (const descent_bench::Mover mover : descent_bench::movers()) {
+    works.push_back({std::string("limit_") + descent_bench::to_string(mover), [&limit, mover] {
+                       limit.move(mover);
+                       benchmark::ClobberMemory();
+                     }});
+  }
+  const std::vector<double> best = descent_bench::run_comparison(state, n, kAdamBytes<S>, works);
+  state.counters["limit_s"] =
+      *std::min_element(best.begin() + std::ptrdiff_t(first_limit), best.end());
+}
+
+// 1,000 blocks of 1,000 parameters in one optimizer against one block of 1e6 (counters many_s,
+// the time, and one_s).
 template <class S>
 void BM_AdamManySmallBlocks(benchmark::State& state) {
   const std::int64_t blocks = state.range(0), size = state.range(1);
-  std::vector<Array<S>> p(static_cast<std::size_t>(blocks)), g(static_cast<std::size_t>(blocks));
-  descent::Adam<S> opt{descent::AdamOptions(kLr)};
+  std::vector<Block<S>> small;
+  small.reserve(std::size_t(blocks));
+  descent::Adam<S> many{descent::AdamOptions(kLr)};
   for (std::int64_t b = 0; b < blocks; ++b) {
-    p[std::size_t(b)] = Array<S>::Random(size);
-    g[std::size_t(b)] = Array<S>::Random(size) * S(1e-3);
-    opt.add("block" + std::to_string(b), p[std::size_t(b)], g[std::size_t(b)]);
+    small.emplace_back(size);
+    many.add("block" + std::to_string(b), small.back().p, small.back().g);
   }
-  const auto work = [&] { opt.step(); };
-  run<S>(state, blocks * size, work);
+  Block<S> large(blocks * size);
+  descent::Adam<S> one{descent::AdamOptions(kLr)};
+  one.add("p", large.p, large.g);
+  const std::vector<descent_bench::Work> works{{"many",
+                                                [&] {
+                                                  many.step();
+                                                  benchmark::ClobberMemory();
+                                                }},
+                                               {"one", [&] {
+                                                  one.step();
+                                                  benchmark::ClobberMemory();
+                                                }}};
+  descent_bench::run_comparison(state, blocks * size, kAdamBytes<S>, works);
 }
 
 void sizes(benchmark::internal::Benchmark* b) {
   for (std::int64_t n = 1000; n <= 10000000; n *= 10) b->Arg(n);
-  b->Unit(benchmark::kMicrosecond);
+  b->Unit(benchmark::kMicrosecond)->UseManualTime()->Iterations(1);
 }
 
-BENCHMARK_TEMPLATE(BM_AdamFused, float)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamFusedCompiledIsa, float)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamFusedAvxIsa, float)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamThreeStatements, float)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamReferenceLoop, float)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamLimit, float)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamFused, double)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamFusedCompiledIsa, double)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamFusedAvxIsa, double)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamThreeStatements, double)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamReferenceLoop, double)->Apply(sizes);
-BENCHMARK_TEMPLATE(BM_AdamLimit, double)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamComparison, float)->Apply(sizes);
+BENCHMARK_TEMPLATE(BM_AdamComparison, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)
     ->Args({1000, 1000})
-    ->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)
-    ->Args({1, 1000000})
-    ->Unit(benchmark::kMicrosecond);
+    ->Unit(benchmark::kMicrosecond)
+    ->UseManualTime()
+    ->Iterations(1);
 BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)
     ->Args({1000, 1000})
-    ->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, double)
-    ->Args({1, 1000000})
-    ->Unit(benchmark::kMicrosecond);
+    ->Unit(benchmark::kMicrosecond)
+    ->UseManualTime()
+    ->Iterations(1);
 
 }  // namespace
 

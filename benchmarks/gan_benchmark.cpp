@@ -15,20 +15,6 @@ namespace {
 using descent_bench::GanShape;
 using Matrix = Eigen::MatrixXf;
 
-// best_s: the best seconds per call of work (best_time.hpp), for report.py's ratio.
-template <class Work>
-void report_best(benchmark::State& state, Work work) {
-  state.counters["best_s"] = descent_bench::best_seconds_per_call(1000000, work);
-}
-
-void BM_GanIteration(benchmark::State& state) {
-  Eigen::setNbThreads(1);
-  descent_bench::GanIteration iteration(1);
-  iteration();  // untimed: the first iteration sizes the buffers
-  for (auto _ : state) benchmark::DoNotOptimize(iteration());
-  report_best(state, [&] { benchmark::DoNotOptimize(iteration()); });
-}
-
 // The products of one iteration, bare: per layer, forward Y = W X; for a parameter backward,
 // dW = dY X^T, and dX = W^T dY wherever the iteration needs the input gradient.
 struct BareLayer {
@@ -57,8 +43,11 @@ void grad_inputs_above_first(std::vector<BareLayer>& net) {
   for (std::size_t l = 1; l < net.size(); ++l) net[l].grad_input();
 }
 
-void BM_GanIterationProductsFloor(benchmark::State& state) {
+// Counters iteration_s (also the time) and floor_s, interleaved (best_time.hpp).
+void BM_GanIteration(benchmark::State& state) {
   Eigen::setNbThreads(1);
+  descent_bench::GanIteration iteration(1);
+  iteration();  // the first iteration sizes the buffers
   constexpr Eigen::Index rows = 2 * GanShape::pack;
   std::vector<BareLayer> g = bare_net(GanShape::latent, GanShape::g_layers, 2, GanShape::batch);
   std::vector<BareLayer> d_step = bare_net(rows, GanShape::d_layers, 1, 2 * GanShape::packs);
@@ -75,11 +64,12 @@ void BM_GanIterationProductsFloor(benchmark::State& state) {
     benchmark::DoNotOptimize(g[0].dw.data());
     benchmark::ClobberMemory();
   };
-  for (auto _ : state) products();
-  report_best(state, products);
+  // n = 1e6: one call per timed batch (an iteration takes milliseconds); no bytes counted.
+  descent_bench::run_comparison(
+      state, 1000000, 0.0,
+      {{"iteration", [&] { benchmark::DoNotOptimize(iteration()); }}, {"floor", products}});
 }
 
-BENCHMARK(BM_GanIteration)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_GanIterationProductsFloor)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GanIteration)->Unit(benchmark::kMicrosecond)->UseManualTime()->Iterations(1);
 
 }  // namespace

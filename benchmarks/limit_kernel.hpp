@@ -1,43 +1,152 @@
 #pragma once
 // The memory-traffic limit of a configuration: the same streams as the rule, read and written
-// in place, with trivial arithmetic. A rule at this speed is as fast as moving its bytes.
+// in place, with trivial arithmetic (each written stream += g). A rule at this speed is as fast
+// as moving its bytes.
+//
+// The fastest way to move the bytes depends on the vector width: the loop compiled with the
+// build's flags (SSE2 on a default x86-64 build) is instruction-bound in cache, and the library's
+// runtime AVX / AVX-512F passes would beat it. So the limit is measured with every mover the CPU
+// runs (the compiled loop, and AVX and AVX-512F loops aligned like the library's passes) and the
+// fastest one counts.
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+#define DESCENT_BENCH_X86 1
+#include <immintrin.h>
+#else
+#define DESCENT_BENCH_X86 0
+#endif
 
 namespace descent_bench {
 
-/// Reads g and p, writes p (the streams of plain SGD).
+enum class Mover { compiled, avx, avx512 };
+
+inline const char* to_string(Mover m) {
+  return m == Mover::avx512 ? "avx512" : m == Mover::avx ? "avx" : "compiled";
+}
+
+/// The movers this CPU runs.
+inline std::vector<Mover> movers() {
+  std::vector<Mover> all{Mover::compiled};
+#if DESCENT_BENCH_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx")) all.push_back(Mover::avx);
+  if (__builtin_cpu_supports("avx512f")) all.push_back(Mover::avx512);
+#endif
+  return all;
+}
+
+namespace detail {
+
+// The compiled loops, one per stream count (__restrict parameters, so that they vectorize).
 template <class S>
-void limit_kernel(S* __restrict p, const S* __restrict g, std::size_t n) {
+void add_g(S* __restrict p, const S* __restrict g, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) p[i] += g[i];
 }
-/// Reads g, p, a; writes p, a (momentum).
 template <class S>
-void limit_kernel(S* __restrict p, S* __restrict a, const S* __restrict g, std::size_t n) {
+void add_g(S* __restrict p, S* __restrict a, const S* __restrict g, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     p[i] += g[i];
     a[i] += g[i];
   }
 }
-/// Reads g, p, a, b; writes p, a, b (Adam).
 template <class S>
-void limit_kernel(S* __restrict p, S* __restrict a, S* __restrict b, const S* __restrict g,
-                  std::size_t n) {
+void add_g(S* __restrict p, S* __restrict a, S* __restrict b, const S* __restrict g,
+           std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     p[i] += g[i];
     a[i] += g[i];
     b[i] += g[i];
   }
 }
-/// Reads g, p, a, b, c; writes p, a, b, c (AMSGrad).
 template <class S>
-void limit_kernel(S* __restrict p, S* __restrict a, S* __restrict b, S* __restrict c,
-                  const S* __restrict g, std::size_t n) {
+void add_g(S* __restrict p, S* __restrict a, S* __restrict b, S* __restrict c,
+           const S* __restrict g, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     p[i] += g[i];
     a[i] += g[i];
     b[i] += g[i];
     c[i] += g[i];
   }
+}
+
+// w[j][i] += g[i] for the K written streams, element by element: the vector loops' unaligned
+// head and tail.
+template <int K, class S>
+inline void add_g(S* const (&w)[K], const S* __restrict g, std::size_t begin, std::size_t end) {
+  for (std::size_t i = begin; i < end; ++i) {
+    const S gi = g[i];
+    for (int j = 0; j < K; ++j) w[j][i] += gi;
+  }
+}
+
+// The first index at or after 0 where w[0] + i is `bytes`-aligned (at most n).
+template <class S>
+std::size_t aligned_start(const S* w0, std::size_t n, std::size_t bytes) {
+  const auto offset = std::size_t(reinterpret_cast<std::uintptr_t>(w0) % bytes) / sizeof(S);
+  const std::size_t lanes = bytes / sizeof(S);
+  const std::size_t head = (lanes - offset) % lanes;
+  return head < n ? head : n;
+}
+
+#if DESCENT_BENCH_X86
+template <int K, class S>
+__attribute__((target("avx"))) void add_g_avx(S* const (&w)[K], const S* g, std::size_t n) {
+  constexpr std::size_t lanes = 32 / sizeof(S);
+  std::size_t i = aligned_start(w[0], n, 32);
+  add_g(w, g, 0, i);
+  for (; i + lanes <= n; i += lanes) {
+    if constexpr (std::is_same_v<S, float>) {
+      const __m256 gv = _mm256_loadu_ps(g + i);
+      for (int j = 0; j < K; ++j)
+        _mm256_storeu_ps(w[j] + i, _mm256_add_ps(_mm256_loadu_ps(w[j] + i), gv));
+    } else {
+      const __m256d gv = _mm256_loadu_pd(g + i);
+      for (int j = 0; j < K; ++j)
+        _mm256_storeu_pd(w[j] + i, _mm256_add_pd(_mm256_loadu_pd(w[j] + i), gv));
+    }
+  }
+  add_g(w, g, i, n);
+}
+
+template <int K, class S>
+__attribute__((target("avx512f"))) void add_g_avx512(S* const (&w)[K], const S* g, std::size_t n) {
+  constexpr std::size_t lanes = 64 / sizeof(S);
+  std::size_t i = aligned_start(w[0], n, 64);
+  add_g(w, g, 0, i);
+  for (; i + lanes <= n; i += lanes) {
+    if constexpr (std::is_same_v<S, float>) {
+      const __m512 gv = _mm512_loadu_ps(g + i);
+      for (int j = 0; j < K; ++j)
+        _mm512_storeu_ps(w[j] + i, _mm512_add_ps(_mm512_loadu_ps(w[j] + i), gv));
+    } else {
+      const __m512d gv = _mm512_loadu_pd(g + i);
+      for (int j = 0; j < K; ++j)
+        _mm512_storeu_pd(w[j] + i, _mm512_add_pd(_mm512_loadu_pd(w[j] + i), gv));
+    }
+  }
+  add_g(w, g, i, n);
+}
+#endif
+
+}  // namespace detail
+
+/// Reads g and the K written streams, writes the K streams (SGD: K = 1, value; momentum: 2;
+/// Adam: 3, value, m, v; AMSGrad: 4), with the given mover (one of movers()).
+template <int K, class S>
+void limit_kernel(Mover mover, S* const (&w)[K], const S* g, std::size_t n) {
+#if DESCENT_BENCH_X86
+  if (mover == Mover::avx512) return detail::add_g_avx512(w, g, n);
+  if (mover == Mover::avx) return detail::add_g_avx(w, g, n);
+#endif
+  (void)mover;
+  if constexpr (K == 1) detail::add_g(w[0], g, n);
+  if constexpr (K == 2) detail::add_g(w[0], w[1], g, n);
+  if constexpr (K == 3) detail::add_g(w[0], w[1], w[2], g, n);
+  if constexpr (K == 4) detail::add_g(w[0], w[1], w[2], w[3], g, n);
 }
 
 /// A read-only pass over g (what global-norm clipping or a finite check adds), with eight

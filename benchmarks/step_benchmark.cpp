@@ -4,8 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
-#include <tuple>
+#include <string>
 #include <vector>
 
 #include <descent/descent.hpp>
@@ -26,45 +25,50 @@ struct Traffic {
   }
 };
 
-// Best seconds per call of the limit kernel for this traffic and size (cached per size).
+// The limit workloads of a traffic, one per mover (limit_kernel.hpp; the fastest counts), on
+// arrays of n elements. Eigen arrays, aligned as the parameters and state of the benchmarked
+// steps are.
 template <class S>
-double limit_seconds(Traffic traffic, std::int64_t n) {
-  static std::map<std::tuple<int, bool, std::int64_t>, double> cache;
-  const auto key = std::make_tuple(traffic.written, traffic.read_pass, n);
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
-  const auto size = std::size_t(n);
-  // Eigen arrays, aligned as the parameters and state of the benchmarked steps are (malloc's
-  // 16 bytes would split every AVX-512 access across two cache lines and understate the limit).
+struct LimitArrays {
   using Array = Eigen::Array<S, Eigen::Dynamic, 1>;
-  Array g = Array::Constant(n, S(1e-7)), p = Array::Ones(n), a = Array::Zero(n), b = Array::Zero(n),
-        c = Array::Zero(n);
-  const double best = descent_bench::best_seconds_per_call(n, [&] {
+  Array g, p, a, b, c;
+  explicit LimitArrays(std::int64_t n)
+      : g(Array::Constant(n, S(1e-7))),
+        p(Array::Ones(n)),
+        a(Array::Zero(n)),
+        b(Array::Zero(n)),
+        c(Array::Zero(n)) {}
+
+  void move(descent_bench::Mover mover, Traffic traffic) {
+    const auto size = std::size_t(g.size());
     S sink = 0;
     if (traffic.read_pass) sink = descent_bench::read_pass(g.data(), size);
+    const auto add = [&](auto&... written) {
+      S* const w[] = {written.data()...};
+      descent_bench::limit_kernel(mover, w, g.data(), size);
+    };
     switch (traffic.written) {
       case 1:
-        descent_bench::limit_kernel(p.data(), g.data(), size);
+        add(p);
         break;
       case 2:
-        descent_bench::limit_kernel(p.data(), a.data(), g.data(), size);
+        add(p, a);
         break;
       case 3:
-        descent_bench::limit_kernel(p.data(), a.data(), b.data(), g.data(), size);
+        add(p, a, b);
         break;
       default:
-        descent_bench::limit_kernel(p.data(), a.data(), b.data(), c.data(), g.data(), size);
+        add(p, a, b, c);
     }
     benchmark::DoNotOptimize(sink);
     benchmark::DoNotOptimize(p.data());
     benchmark::ClobberMemory();
-  });
-  cache[key] = best;
-  return best;
-}
+  }
+};
 
-// Times opt.step() over one block of n parameters and reports parameters/s and bytes/s (from
-// Google Benchmark's mean time) and the fraction of the limit: best limit time / best step time,
-// both from best_seconds_per_call (1 means as fast as moving the bytes).
+// Times opt.step() over one block of n parameters, interleaved with the limit workloads
+// (best_time.hpp): time and params/s are the step's best; of_limit = the fastest limit's time /
+// the step's (1 means as fast as moving the bytes); step_s and limit_s the two times.
 template <class Optimizer>
 void run_steps(benchmark::State& state, Optimizer opt, Traffic traffic) {
   using S = typename Optimizer::scalar_type;
@@ -72,25 +76,20 @@ void run_steps(benchmark::State& state, Optimizer opt, Traffic traffic) {
   Eigen::Array<S, Eigen::Dynamic, 1> p = Eigen::Array<S, Eigen::Dynamic, 1>::Random(n);
   Eigen::Array<S, Eigen::Dynamic, 1> g = Eigen::Array<S, Eigen::Dynamic, 1>::Random(n) * S(1e-3);
   opt.add("p", p, g);
-  opt.step();
-  const double limit = limit_seconds<S>(traffic, n);
-  for (auto _ : state) {
-    opt.step();
-    benchmark::ClobberMemory();
+  LimitArrays<S> limit_arrays(n);
+  std::vector<descent_bench::Work> works{{"step", [&] {
+                                            opt.step();
+                                            benchmark::ClobberMemory();
+                                          }}};
+  for (const descent_bench::Mover mover : descent_bench::movers()) {
+    works.push_back({std::string("limit_") + descent_bench::to_string(mover),
+                     [&limit_arrays, mover, traffic] { limit_arrays.move(mover, traffic); }});
   }
-  const double seconds = descent_bench::best_seconds_per_call(n, [&] {
-    opt.step();
-    benchmark::ClobberMemory();
-  });
-  const double per_step = double(n);
-  state.counters["params/s"] =
-      benchmark::Counter(per_step, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["bytes/s"] = benchmark::Counter(per_step * traffic.bytes_per_parameter<S>(),
-                                                 benchmark::Counter::kIsIterationInvariantRate,
-                                                 benchmark::Counter::kIs1024);
-  state.counters["of_limit"] = limit / seconds;
-  state.counters["best_s"] = seconds;
+  const std::vector<double> best =
+      descent_bench::run_comparison(state, n, traffic.bytes_per_parameter<S>(), works);
+  const double limit = *std::min_element(best.begin() + 1, best.end());
   state.counters["limit_s"] = limit;
+  state.counters["of_limit"] = limit / best.front();
 }
 
 using Schedule = descent::Warmup<descent::Cosine>;
@@ -127,7 +126,7 @@ void BM_AdamW(benchmark::State& state, descent::AdamOptions o, Traffic t) {
 
 void sizes(benchmark::internal::Benchmark* b) {
   for (std::int64_t n = 1000; n <= 10000000; n *= 10) b->Arg(n);
-  b->Unit(benchmark::kMicrosecond);
+  b->Unit(benchmark::kMicrosecond)->UseManualTime()->Iterations(1);
 }
 
 template <class S>
