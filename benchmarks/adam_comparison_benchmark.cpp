@@ -148,6 +148,30 @@ void BM_AdamManySmallBlocks(benchmark::State& state) {
   descent_bench::run_comparison(state, blocks * size, kAdamBytes<S>, works);
 }
 
+// Why many small blocks cost more: one block of n whose streams all start at the same offset in
+// their 4 KB pages (each large array is its own mmap), against the same block with its gradient
+// `shift` elements further into its page (counters same_offset_s, the time, and shifted_s).
+template <class S>
+void BM_AdamPageOffset(benchmark::State& state) {
+  const std::int64_t n = state.range(0), shift = state.range(1);
+  Block<S> same(n), other(n);
+  Array<S> shifted_buffer = Array<S>::Random(n + shift) * S(1e-3);
+  Eigen::Map<Array<S>> shifted(shifted_buffer.data() + shift, n);
+  descent::Adam<S> a{descent::AdamOptions(kLr)}, b{descent::AdamOptions(kLr)};
+  a.add("p", same.p, same.g);
+  b.add("p", other.p, shifted);
+  descent_bench::run_comparison(state, n, kAdamBytes<S>,
+                                {{"same_offset",
+                                  [&] {
+                                    a.step();
+                                    benchmark::ClobberMemory();
+                                  }},
+                                 {"shifted", [&] {
+                                    b.step();
+                                    benchmark::ClobberMemory();
+                                  }}});
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
   for (std::int64_t n = 1000; n <= 10000000; n *= 10) b->Arg(n);
   b->Unit(benchmark::kMicrosecond)->UseManualTime()->Iterations(1);
@@ -157,6 +181,13 @@ BENCHMARK_TEMPLATE(BM_AdamComparison, float)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamComparison, double)->Apply(sizes);
 BENCHMARK_TEMPLATE(BM_AdamManySmallBlocks, float)
     ->Args({1000, 1000})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseManualTime()
+    ->Iterations(1);
+BENCHMARK_TEMPLATE(BM_AdamPageOffset, float)
+    ->Args({1000000, 4})
+    ->Args({1000000, 16})
+    ->Args({1000000, 500})
     ->Unit(benchmark::kMicrosecond)
     ->UseManualTime()
     ->Iterations(1);
