@@ -136,3 +136,30 @@ TEMPLATE_TEST_CASE("Adam and AMSGrad match the scalar reference across chunk bou
   rule_test::check_long_block(adam<TestType>(0.01, 0.8, 0.6, 1e-3, true),
                               rule_test::AdamReference{0.01, 0.8, 0.6, 1e-3, /*amsgrad=*/true});
 }
+
+TEST_CASE("Adam's bias corrections equal 1 - beta^t exactly, also where pow is skipped",
+          "[rules][adam]") {
+  // Once 1 - beta^t rounds to 1 the kernel stops calling pow (rules/adam.hpp). At beta 0.5 that
+  // happens at t = 54 (2^-54 ties to 1); the values must stay those of the formula at every t,
+  // forwards, backwards (a block added later, a restored checkpoint) and with another rule's
+  // betas in between (the cache is per thread, shared by every Adam).
+  const double lr = 1e-3;
+  descent::rules::Adam saturating(descent::AdamOptions(lr).betas(0.5, 0.5));
+  descent::rules::Adam usual(descent::AdamOptions(lr).betas(0.9, 0.999));
+  auto state = saturating.init<double>(3);
+  const auto check = [&](const descent::rules::Adam& rule, double beta1, double beta2,
+                         std::int64_t t) {
+    INFO("beta1 " << beta1 << ", beta2 " << beta2 << ", t " << t);
+    state.steps = t;
+    const auto k = rule.kernel<double>(state, lr, 1.0);
+    CHECK(k.step_size == lr / (1.0 - std::pow(beta1, double(t))));
+    CHECK(k.inv_bias_correction2_sqrt == 1.0 / std::sqrt(1.0 - std::pow(beta2, double(t))));
+  };
+  for (std::int64_t t = 1; t <= 1200; ++t) check(saturating, 0.5, 0.5, t);
+  CHECK(saturating.kernel<double>(state, lr, 1.0).step_size == lr);  // saturated: exactly lr
+  for (const std::int64_t t : {10, 53, 54, 55, 40, 2000, 7, 8000, 20000}) {
+    check(saturating, 0.5, 0.5, t);
+    check(usual, 0.9, 0.999, t);
+  }
+  for (std::int64_t t = 6000; t <= 8000; ++t) check(usual, 0.9, 0.999, t);  // 0.9^t underflows
+}
