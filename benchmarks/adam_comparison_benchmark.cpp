@@ -88,14 +88,6 @@ struct Limit {
   }
 };
 
-template <class T>
-descent_bench::Work work(std::string name, T& x) {
-  return {std::move(name), [&x] {
-            x.step();
-            benchmark::ClobberMemory();
-          }};
-}
-
 // Counters: fused_s (also the time), compiled_isa_s, avx_isa_s, three_statements_s,
 // reference_loop_s, limit_<mover>_s and limit_s (the fastest mover).
 template <class S>
@@ -106,9 +98,10 @@ void BM_AdamComparison(benchmark::State& state) {
   ThreeStatements<S> three(n);
   ReferenceLoop<S> reference(n);
   Limit<S> limit(n);
-  std::vector<descent_bench::Work> works{work("fused", fused), work("compiled_isa", compiled),
-                                         work("avx_isa", avx), work("three_statements", three),
-                                         work("reference_loop", reference)};
+  using descent_bench::stepping;
+  std::vector<descent_bench::Work> works{
+      stepping("fused", fused), stepping("compiled_isa", compiled), stepping("avx_isa", avx),
+      stepping("three_statements", three), stepping("reference_loop", reference)};
   const std::size_t first_limit = works.size();
   for (const descent_bench::Mover mover : descent_bench::movers()) {
     works.push_back({std::string("limit_") + descent_bench::to_string(mover), [&limit, mover] {
@@ -136,16 +129,9 @@ void BM_AdamManySmallBlocks(benchmark::State& state) {
   Block<S> large(blocks * size);
   descent::Adam<S> one{descent::AdamOptions(kLr)};
   one.add("p", large.p, large.g);
-  const std::vector<descent_bench::Work> works{{"many",
-                                                [&] {
-                                                  many.step();
-                                                  benchmark::ClobberMemory();
-                                                }},
-                                               {"one", [&] {
-                                                  one.step();
-                                                  benchmark::ClobberMemory();
-                                                }}};
-  descent_bench::run_comparison(state, blocks * size, kAdamBytes<S>, works);
+  descent_bench::run_comparison(
+      state, blocks * size, kAdamBytes<S>,
+      {descent_bench::stepping("many", many), descent_bench::stepping("one", one)});
 }
 
 // Why many small blocks cost more: the library's runtime Adam pass (detail::adam_runtime_pass)

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace descent_bench {
@@ -28,6 +29,15 @@ struct Work {
   std::string name;
   std::function<void()> call;
 };
+
+/// The workload `name` that calls `x.step()` (an optimizer, or any object with a step()).
+template <class T>
+Work stepping(std::string name, T& x) {
+  return {std::move(name), [&x] {
+            x.step();
+            benchmark::ClobberMemory();
+          }};
+}
 
 /// Best seconds per call of each workload over alternating timed batches: each batch covers at
 /// least 1e6 parameters (`n` per call; so the clock's own cost is negligible for small blocks),

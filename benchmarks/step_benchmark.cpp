@@ -77,10 +77,7 @@ void run_steps(benchmark::State& state, Optimizer opt, Traffic traffic) {
   Eigen::Array<S, Eigen::Dynamic, 1> g = Eigen::Array<S, Eigen::Dynamic, 1>::Random(n) * S(1e-3);
   opt.add("p", p, g);
   LimitArrays<S> limit_arrays(n);
-  std::vector<descent_bench::Work> works{{"step", [&] {
-                                            opt.step();
-                                            benchmark::ClobberMemory();
-                                          }}};
+  std::vector<descent_bench::Work> works{descent_bench::stepping("step", opt)};
   for (const descent_bench::Mover mover : descent_bench::movers()) {
     works.push_back({std::string("limit_") + descent_bench::to_string(mover),
                      [&limit_arrays, mover, traffic] { limit_arrays.move(mover, traffic); }});
