@@ -4,6 +4,7 @@
 // denormals, zeros).
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -58,11 +59,17 @@ Eigen::Array<S, Eigen::Dynamic, 1> gradient(Eigen::Index n, int t, bool special)
   return g;
 }
 
+/// What a run leaves: the block's values and copies of its state arrays.
+template <class S>
+struct Outcome {
+  Eigen::Array<S, Eigen::Dynamic, 1> p, exp_avg, exp_avg_sq, max_exp_avg_sq;
+  std::int64_t steps = 0;
+};
+
 /// Six steps of `Opt` over one block of n elements that starts `shift` elements into its
-/// buffers (so that the passes' alignment heads see every offset); returns the block's values
-/// and the optimizer's block 0 state.
+/// buffers (so that the passes' alignment heads see every offset).
 template <class Opt>
-auto run(Opt opt, Eigen::Index n, bool special, Eigen::Index shift) {
+Outcome<typename Opt::scalar_type> run(Opt opt, Eigen::Index n, bool special, Eigen::Index shift) {
   using S = typename Opt::scalar_type;
   using Array = Eigen::Array<S, Eigen::Dynamic, 1>;
   Array p_buffer(n + shift), g_buffer = Array::Zero(n + shift);
@@ -73,7 +80,8 @@ auto run(Opt opt, Eigen::Index n, bool special, Eigen::Index shift) {
     g = gradient<S>(n, t, special);
     opt.step();
   }
-  return std::make_pair(Array(p), opt.state(0));
+  const auto& state = opt.state(0);
+  return {p, state.exp_avg, state.exp_avg_sq, state.max_exp_avg_sq, state.steps};
 }
 
 /// The runtime passes this build has and this CPU runs (compared against `compiled`).
@@ -96,8 +104,7 @@ void check_paths_agree(const Opt& prototype) {
         // Shifted starts: in units of the element, 64-byte vectors have up to 16 offsets.
         for (Eigen::Index shift : {0, 1, 3, 4, 9, 15}) {
           INFO("length " << n << ", start shifted by " << shift << " elements");
-          std::pair<Eigen::Array<typename Opt::scalar_type, Eigen::Dynamic, 1>, typename Opt::State>
-              compiled, dispatched;
+          Outcome<typename Opt::scalar_type> compiled, dispatched;
           {
             const IsaCap cap(descent::Isa::compiled);
             REQUIRE(descent::active_isa() == descent::Isa::compiled);
@@ -108,11 +115,11 @@ void check_paths_agree(const Opt& prototype) {
             REQUIRE(descent::active_isa() == isa);
             dispatched = run(prototype, n, special, shift);
           }
-          CHECK(same_bits(compiled.first, dispatched.first));
-          CHECK(same_bits(compiled.second.exp_avg, dispatched.second.exp_avg));
-          CHECK(same_bits(compiled.second.exp_avg_sq, dispatched.second.exp_avg_sq));
-          CHECK(same_bits(compiled.second.max_exp_avg_sq, dispatched.second.max_exp_avg_sq));
-          CHECK(compiled.second.steps == dispatched.second.steps);
+          CHECK(same_bits(compiled.p, dispatched.p));
+          CHECK(same_bits(compiled.exp_avg, dispatched.exp_avg));
+          CHECK(same_bits(compiled.exp_avg_sq, dispatched.exp_avg_sq));
+          CHECK(same_bits(compiled.max_exp_avg_sq, dispatched.max_exp_avg_sq));
+          CHECK(compiled.steps == dispatched.steps);
         }
       }
     }

@@ -146,7 +146,7 @@ TEST_CASE("Adam's bias corrections equal 1 - beta^t exactly, also where pow is s
   const double lr = 1e-3;
   descent::rules::Adam saturating(descent::AdamOptions(lr).betas(0.5, 0.5));
   descent::rules::Adam usual(descent::AdamOptions(lr).betas(0.9, 0.999));
-  auto state = saturating.init<double>(3);
+  descent::RuleState<descent::rules::Adam, double> state(saturating, 3);
   const auto check = [&](const descent::rules::Adam& rule, double beta1, double beta2,
                          std::int64_t t) {
     INFO("beta1 " << beta1 << ", beta2 " << beta2 << ", t " << t);

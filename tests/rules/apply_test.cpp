@@ -23,7 +23,7 @@ void check_apply_matches_optimizer(const typename Rule::Options& options) {
   descent::Optimizer<S, Rule> opt(options);
   opt.add("p", value, gradient);
   const Rule rule(options);
-  auto state = rule.template init<S>(n);
+  descent::RuleState<Rule, S> state(rule, n);
   for (int k = 1; k <= 3; ++k) {
     for (Eigen::Index i = 0; i < n; ++i) {
       const S g = S(std::cos(0.05 * double(i) * double(k) + double(k)));

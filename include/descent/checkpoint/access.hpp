@@ -210,7 +210,8 @@ struct CheckpointAccess {
       struct Block {
         Entry* entry;
         Array values;
-        State state;
+        std::int64_t steps;
+        std::vector<Array> state;  ///< the state arrays, in State::visit order
         Array average;
         std::int64_t average_count;
         BlockOptions options;
@@ -270,10 +271,10 @@ struct CheckpointAccess {
         continue;
       }
       bool ok = true;
-      State state = entry.state;
-      state.steps = b.steps;
+      std::vector<Array> state;  // staged: the live arrays change only when everything is valid
       std::vector<bool> used(b.state.size(), false);
-      State::visit(state, [&](const char* name, Array& array) {
+      State::visit(entry.state, [&](const char* name, const FlatView<Scalar>& live) {
+        Array& array = state.emplace_back(live);
         for (std::size_t i = 0; i < b.state.size(); ++i) {
           if (b.state[i].name != name) continue;
           used[i] = true;
@@ -324,8 +325,8 @@ struct CheckpointAccess {
       if (!ok) continue;
       Array values;
       decode_array(b.values.bytes, values);
-      staged->blocks.push_back({&entry, std::move(values), std::move(state), std::move(average),
-                                b.average_count, block_options});
+      staged->blocks.push_back({&entry, std::move(values), b.steps, std::move(state),
+                                std::move(average), b.average_count, block_options});
       report.loaded.push_back(entry.block.name());
     }
     std::unordered_set<std::string> live_blocks;
@@ -346,7 +347,10 @@ struct CheckpointAccess {
       opt.skipped_steps_ = staged->skipped_steps;
       for (typename Staged::Block& b : staged->blocks) {
         b.entry->block.value() = b.values;  // same size: copies into the user's storage
-        b.entry->state = std::move(b.state);
+        b.entry->state.steps = b.steps;
+        std::size_t k = 0;  // same sizes: copies into the optimizer's arena
+        State::visit(b.entry->state,
+                     [&](const char*, FlatView<Scalar>& live) { live = b.state[k++]; });
         if constexpr (Opt::kAverages > 0) {
           b.entry->average.swap(b.average);
           b.entry->average_count = b.average_count;

@@ -21,6 +21,7 @@
 #include "descent/core/policy_kind.hpp"
 #include "descent/core/policy_pack.hpp"
 #include "descent/core/prefetch.hpp"
+#include "descent/core/state_arena.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/gradients/check_finite.hpp"
 #include "descent/schedules/constant.hpp"
@@ -74,7 +75,8 @@ class Optimizer {
       : Optimizer(options, std::move(schedule), Policies()...) {}
 
   /// Registers `value` (a Matrix, Array, vector, Map or Ref over contiguous storage) under
-  /// `name`, with `gradient` of the same shape; allocates the block's state now, once.
+  /// `name`, with `gradient` of the same shape; allocates the block's state now, once (in the
+  /// optimizer's state arena: each state array's blocks one after another, see state_arena.hpp).
   template <class Value, class Gradient>
   void add(std::string name, Value&& value, Gradient&& gradient,
            const BlockOptions& options = BlockOptions()) {
@@ -86,9 +88,9 @@ class Optimizer {
     Block<Scalar> block =
         detail::make_block<Scalar>(Rule::name, std::move(name), value, gradient, options);
     for (const Entry& other : entries_) check_distinct(block, other.block);
-    Entry entry{std::move(block), rule_.template init<Scalar>(value.size()), Array(), 0, 0.0};
+    Entry entry{std::move(block), State(), Array(), 0, 0.0};
     if constexpr (kAverages > 0) entry.average = entry.block.value();
-    entries_.push_back(std::move(entry));
+    entries_.add(rule_, std::move(entry));
   }
 
   /// One optimization step over every block: reads each gradient, writes each parameter and the
@@ -166,6 +168,7 @@ class Optimizer {
   std::size_t num_blocks() const { return entries_.size(); }
   const Block<Scalar>& block(std::size_t index) const { return entries_.at(index).block; }
   const Block<Scalar>& block(const std::string& name) const { return find(name).block; }
+  /// A block's rule state: views of the optimizer's own storage (copy an array to keep it).
   const State& state(std::size_t index) const { return entries_.at(index).state; }
   /// Writable views of a block's value and gradient: the user's own storage, for code that
   /// fills or exchanges them by position (dist::GradientAverager averages gradients in place).
@@ -210,6 +213,7 @@ class Optimizer {
   friend struct detail::CheckpointAccess;
 
   struct Entry {
+    using StateType = State;
     Block<Scalar> block;
     State state;
     Array average;                   // empty without an averaging policy
@@ -375,7 +379,7 @@ class Optimizer {
   Rule rule_;
   Schedule schedule_;
   std::tuple<Policies...> policies_;
-  std::vector<Entry> entries_;
+  detail::EntryList<Entry, Scalar> entries_;
   std::int64_t step_count_ = 0;
   std::int64_t skipped_steps_ = 0;
   double last_gradient_norm_ = std::numeric_limits<double>::quiet_NaN();

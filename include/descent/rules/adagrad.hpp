@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/block.hpp"
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/detail/scalar_cast.hpp"
@@ -63,7 +64,7 @@ class Adagrad {
 
   template <class Scalar>
   struct State {
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> sum;
+    FlatView<Scalar> sum{nullptr, 0};
     std::int64_t steps = 0;
     template <class Self, class F>
     static void visit(Self& self, F&& f) {
@@ -73,7 +74,7 @@ class Adagrad {
 
   template <class Scalar>
   struct Kernel {
-    Eigen::Array<Scalar, Eigen::Dynamic, 1>& sum;
+    FlatView<Scalar>& sum;
     Scalar clr, keep, eps;
 
     template <class P, class G>
@@ -104,11 +105,11 @@ class Adagrad {
   const Options& options() const { return options_; }
   bool same_structure(const Options& /*other*/) const { return true; }
 
-  template <class Scalar>
-  State<Scalar> init(Eigen::Index size) const {
-    State<Scalar> state;
-    state.sum.setConstant(size, Scalar(options_.initial_accumulator_value()));
-    return state;
+  /// Gives each state array of a block of `size` its zeroed storage: `place(array, n)`.
+  template <class Scalar, class Place>
+  void init(State<Scalar>& state, Eigen::Index size, Place&& place) const {
+    place(state.sum, size);
+    state.sum.setConstant(Scalar(options_.initial_accumulator_value()));
   }
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {

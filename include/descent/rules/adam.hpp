@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/block.hpp"
 #include "descent/core/isa.hpp"
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
@@ -73,9 +74,9 @@ class Adam {
 
   template <class Scalar>
   struct State {
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> exp_avg;
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> exp_avg_sq;
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> max_exp_avg_sq;  ///< empty unless AMSGrad
+    FlatView<Scalar> exp_avg{nullptr, 0};
+    FlatView<Scalar> exp_avg_sq{nullptr, 0};
+    FlatView<Scalar> max_exp_avg_sq{nullptr, 0};  ///< empty unless AMSGrad
     std::int64_t steps = 0;
     template <class Self, class F>
     static void visit(Self& self, F&& f) {
@@ -154,13 +155,12 @@ class Adam {
   /// AMSGrad adds a state array, so it cannot be switched once blocks are registered.
   bool same_structure(const Options& other) const { return other.amsgrad() == options_.amsgrad(); }
 
-  template <class Scalar>
-  State<Scalar> init(Eigen::Index size) const {
-    State<Scalar> state;
-    state.exp_avg.setZero(size);
-    state.exp_avg_sq.setZero(size);
-    if (options_.amsgrad()) state.max_exp_avg_sq.setZero(size);
-    return state;
+  /// Gives each state array of a block of `size` its zeroed storage: `place(array, n)`.
+  template <class Scalar, class Place>
+  void init(State<Scalar>& state, Eigen::Index size, Place&& place) const {
+    place(state.exp_avg, size);
+    place(state.exp_avg_sq, size);
+    place(state.max_exp_avg_sq, options_.amsgrad() ? size : 0);
   }
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/block.hpp"
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/detail/scalar_cast.hpp"
@@ -56,7 +57,7 @@ class MomentumRule {
 
   template <class Scalar>
   struct State {
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> momentum_buffer;
+    FlatView<Scalar> momentum_buffer{nullptr, 0};
     std::int64_t steps = 0;
     template <class Self, class F>
     static void visit(Self& self, F&& f) {
@@ -66,7 +67,7 @@ class MomentumRule {
 
   template <class Scalar>
   struct Kernel {
-    Eigen::Array<Scalar, Eigen::Dynamic, 1>& buffer;
+    FlatView<Scalar>& buffer;
     Scalar lr;
     Scalar keep;
     Scalar mu;
@@ -121,11 +122,10 @@ class MomentumRule {
   const Options& options() const { return options_; }
   bool same_structure(const Options& /*other*/) const { return true; }
 
-  template <class Scalar>
-  State<Scalar> init(Eigen::Index size) const {
-    State<Scalar> state;
-    state.momentum_buffer.setZero(size);
-    return state;
+  /// Gives each state array of a block of `size` its zeroed storage: `place(array, n)`.
+  template <class Scalar, class Place>
+  void init(State<Scalar>& state, Eigen::Index size, Place&& place) const {
+    place(state.momentum_buffer, size);
   }
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {

@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/block.hpp"
 #include "descent/core/lanes.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/detail/scalar_cast.hpp"
@@ -72,9 +73,9 @@ class RMSprop {
 
   template <class Scalar>
   struct State {
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> square_avg;
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> grad_avg;         ///< empty unless centered
-    Eigen::Array<Scalar, Eigen::Dynamic, 1> momentum_buffer;  ///< empty unless momentum > 0
+    FlatView<Scalar> square_avg{nullptr, 0};
+    FlatView<Scalar> grad_avg{nullptr, 0};         ///< empty unless centered
+    FlatView<Scalar> momentum_buffer{nullptr, 0};  ///< empty unless momentum > 0
     std::int64_t steps = 0;
     template <class Self, class F>
     static void visit(Self& self, F&& f) {
@@ -147,13 +148,12 @@ class RMSprop {
            (other.momentum() > 0.0) == (options_.momentum() > 0.0);
   }
 
-  template <class Scalar>
-  State<Scalar> init(Eigen::Index size) const {
-    State<Scalar> state;
-    state.square_avg.setZero(size);
-    if (options_.centered()) state.grad_avg.setZero(size);
-    if (options_.momentum() > 0.0) state.momentum_buffer.setZero(size);
-    return state;
+  /// Gives each state array of a block of `size` its zeroed storage: `place(array, n)`.
+  template <class Scalar, class Place>
+  void init(State<Scalar>& state, Eigen::Index size, Place&& place) const {
+    place(state.square_avg, size);
+    place(state.grad_avg, options_.centered() ? size : 0);
+    place(state.momentum_buffer, options_.momentum() > 0.0 ? size : 0);
   }
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& state, double lr, double keep) const {

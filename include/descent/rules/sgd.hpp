@@ -5,6 +5,7 @@
 
 #include <Eigen/Core>
 
+#include "descent/core/block.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/detail/scalar_cast.hpp"
 
@@ -62,10 +63,9 @@ class Sgd {
   /// Whether state built under these options can be kept under `other`.
   bool same_structure(const Options& /*other*/) const { return true; }
 
-  template <class Scalar>
-  State<Scalar> init(Eigen::Index /*size*/) const {
-    return {};
-  }
+  /// Gives each state array of a block of `size` its zeroed storage: `place(array, n)`.
+  template <class Scalar, class Place>
+  void init(State<Scalar>& /*state*/, Eigen::Index /*size*/, Place&& /*place*/) const {}
   template <class Scalar>
   Kernel<Scalar> kernel(State<Scalar>& /*state*/, double lr, double keep) const {
     return {detail::saturate<Scalar>(lr), detail::saturate<Scalar>(keep)};
