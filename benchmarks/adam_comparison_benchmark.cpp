@@ -114,11 +114,23 @@ void BM_AdamComparison(benchmark::State& state) {
       *std::min_element(best.begin() + std::ptrdiff_t(first_limit), best.end());
 }
 
-// 1,000 blocks of 1,000 parameters in one optimizer against one block of 1e6 (counters many_s,
-// the time, and one_s).
+// 1,000 blocks of 1,000 parameters in one optimizer against one block of 1e6. Counters:
+// many_contiguous_s (the time): the blocks are Maps into one value and one gradient buffer, so
+//   the same bytes lie where the single block's do and the difference is the optimizer's
+//   per-block cost;
+// many_s: every block's value and gradient are separate Eigen arrays (a model of separate
+//   tensors), so the user's heap layout adds its own cost (see BM_AdamPassLayout);
+// one_s: the single block.
 template <class S>
 void BM_AdamManySmallBlocks(benchmark::State& state) {
   const std::int64_t blocks = state.range(0), size = state.range(1);
+  Block<S> packed(blocks * size);
+  descent::Adam<S> many_contiguous{descent::AdamOptions(kLr)};
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    many_contiguous.add("block" + std::to_string(b),
+                        Eigen::Map<Array<S>>(packed.p.data() + b * size, size),
+                        Eigen::Map<Array<S>>(packed.g.data() + b * size, size));
+  }
   std::vector<Block<S>> small;
   small.reserve(std::size_t(blocks));
   descent::Adam<S> many{descent::AdamOptions(kLr)};
@@ -129,16 +141,21 @@ void BM_AdamManySmallBlocks(benchmark::State& state) {
   Block<S> large(blocks * size);
   descent::Adam<S> one{descent::AdamOptions(kLr)};
   one.add("p", large.p, large.g);
+  using descent_bench::stepping;
   descent_bench::run_comparison(
       state, blocks * size, kAdamBytes<S>,
-      {descent_bench::stepping("many", many), descent_bench::stepping("one", one)});
+      {stepping("many_contiguous", many_contiguous), stepping("many", many), stepping("one", one)});
 }
 
-// Why many small blocks cost more: the library's runtime Adam pass (detail::adam_runtime_pass)
-// over 1,000 blocks of 1,000 floats laid out in different ways, against one block of 1e6. The
-// counters (one_s, the time; malloc_per_array_s; per_block_chunk_s; per_stream_buffer_s) show
-// that what costs is the four streams of a block starting at different offsets in their 4 KB
-// pages, not the blocks being small or scattered.
+// Why the memory layout decides the cost of many small blocks: the library's runtime Adam pass
+// (detail::adam_runtime_pass) over 1,000 blocks of 1,000 floats laid out in different ways,
+// against one block of 1e6. Counters: one_s (the time); malloc_per_array_s, every array its own
+// heap allocation (the optimizer's state before the state arena); separate_arrays_s, the user's
+// values and gradients separate arrays and the state in per-stream runs (what the state arena
+// gives a model of separate arrays); per_block_chunk_s, one allocation per block holding
+// p | g | m | v; per_stream_buffer_s, every stream one run across blocks (what the arena gives a
+// model whose values and gradients are packed). What is fast is each stream running on from one
+// block into the next.
 struct PassConstants {  // what the pass reads of Adam's kernel
   float beta1 = 0.9f, one_minus_beta1 = 0.1f, beta2 = 0.999f, one_minus_beta2 = 0.001f;
   float step_size = 1e-3f, inv_bias_correction2_sqrt = 1.0f, eps = 1e-8f, keep = 1.0f;
@@ -164,8 +181,8 @@ void BM_AdamPassLayout(benchmark::State& state) {
   Streams one;
   one.size = blocks * size;
   for (auto* s : {&one.p, &one.g, &one.m, &one.v}) s->push_back(allocate(blocks * size));
-  Streams malloced, chunked, buffered;
-  malloced.size = chunked.size = buffered.size = size;
+  Streams malloced, separate, chunked, buffered;
+  malloced.size = separate.size = chunked.size = buffered.size = size;
   for (std::int64_t b = 0; b < blocks; ++b) {  // as a model's arrays and the optimizer's state
     malloced.p.push_back(allocate(size));
     malloced.g.push_back(allocate(size));
@@ -183,6 +200,15 @@ void BM_AdamPassLayout(benchmark::State& state) {
   }
   float* buffers[4];  // one allocation per stream, blocks one after the other
   for (float*& buffer : buffers) buffer = allocate(blocks * size);
+  separate.p = malloced.p;
+  separate.g = malloced.g;
+  float* state_runs[2];  // as the state arena: slots rounded up to 64 bytes, one after another
+  const std::int64_t slot = (size + 15) / 16 * 16;
+  for (float*& run : state_runs) run = allocate(blocks * slot + 16);
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    separate.m.push_back(state_runs[0] + b * slot);
+    separate.v.push_back(state_runs[1] + b * slot);
+  }
   for (std::int64_t b = 0; b < blocks; ++b) {
     buffered.p.push_back(buffers[0] + b * size);
     buffered.g.push_back(buffers[1] + b * size);
@@ -202,6 +228,7 @@ void BM_AdamPassLayout(benchmark::State& state) {
   descent_bench::run_comparison(state, blocks * size, kAdamBytes<float>,
                                 {{"one", pass(one)},
                                  {"malloc_per_array", pass(malloced)},
+                                 {"separate_arrays", pass(separate)},
                                  {"per_block_chunk", pass(chunked)},
                                  {"per_stream_buffer", pass(buffered)}});
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -201,4 +202,11 @@ TEST_CASE("apply refuses a state made for another size or other options, and cha
   descent::apply(rule, p, g, plain, 1e-2);  // the matching state is accepted
   CHECK(plain.steps == 1);
   CHECK((value < 1.0f).all());
+
+  // A moved RuleState keeps its storage: the second step continues from the first.
+  descent::RuleState<descent::rules::Adam, float> moved(std::move(plain));
+  CHECK((moved.exp_avg == 0.05f).all());  // (1 - beta1) * g
+  descent::apply(rule, p, g, moved, 1e-2);
+  CHECK(moved.steps == 2);
+  CHECK(((moved.exp_avg - 0.095f).abs() < 1e-7f).all());  // beta1 m + (1 - beta1) g
 }
