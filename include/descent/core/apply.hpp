@@ -25,7 +25,7 @@ class RuleState : public Rule::template State<Scalar> {
     detail::place_state(rule, static_cast<typename Rule::template State<Scalar>&>(*this), size,
                         arena_);
   }
-  RuleState(RuleState&&) = default;  // the slabs move with it: the views stay valid
+  RuleState(RuleState&&) noexcept = default;  // the slabs move with it: the views stay valid
   // Assignment would copy values through the views into storage of another size, then free it.
   RuleState& operator=(RuleState&&) = delete;
   RuleState(const RuleState&) = delete;
