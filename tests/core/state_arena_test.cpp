@@ -17,9 +17,6 @@ using Vec = Eigen::ArrayXf;
 
 std::uintptr_t address(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 
-/// Bytes a block of `n` floats takes in a stream: rounded up to the arena's 64-byte alignment.
-std::uintptr_t slot_bytes(Eigen::Index n) { return (std::uintptr_t(n) * 4 + 63) / 64 * 64; }
-
 /// Blocks of the given sizes, with gradients that differ per block and element.
 struct Model {
   std::vector<Vec> values, gradients;
@@ -39,41 +36,66 @@ struct Model {
 
 }  // namespace
 
-TEST_CASE("Each state array's blocks lie one after another, 64-byte aligned",
+TEST_CASE("Blocks over one buffer get state slots laid out exactly as their values",
           "[core][state_arena]") {
-  // 4,352 bytes per stream in all: one slab (the first is 16 KiB).
-  const std::vector<Eigen::Index> sizes{10, 1000, 7, 0, 33};
-  Model model(sizes);
+  // Values and gradients are Maps into one buffer each: every state stream then mirrors the
+  // values' layout, at the values' page offsets (4,200 bytes per stream: one 16 KiB slab).
+  const std::vector<Eigen::Index> offsets{0,    10,   1010,
+                                          1017, 1017, 1050};  // sizes 10, 1000, 7, 0, 33
+  Vec values = Vec::LinSpaced(1050, -1.0f, 1.0f), gradients = Vec::Constant(1050, 0.5f);
   descent::Adam<float> opt(descent::AdamOptions(1e-2).amsgrad(true));
-  model.add_to(opt);
+  for (std::size_t b = 0; b + 1 < offsets.size(); ++b) {
+    const Eigen::Index n = offsets[b + 1] - offsets[b];
+    opt.add("b" + std::to_string(b), Eigen::Map<Vec>(values.data() + offsets[b], n),
+            Eigen::Map<Vec>(gradients.data() + offsets[b], n));
+  }
   const auto& first = opt.state(0);
-  std::uintptr_t m = address(first.exp_avg.data()), v = address(first.exp_avg_sq.data()),
-                 w = address(first.max_exp_avg_sq.data());
-  for (std::size_t b = 0; b < sizes.size(); ++b) {
-    INFO("block " << b << " of " << sizes[b] << " floats");
+  for (std::size_t b = 0; b + 1 < offsets.size(); ++b) {
+    const Eigen::Index n = offsets[b + 1] - offsets[b];
+    INFO("block " << b << " of " << n << " floats");
     const auto& state = opt.state(b);
-    REQUIRE(state.exp_avg.size() == sizes[b]);
-    REQUIRE(state.exp_avg_sq.size() == sizes[b]);
-    REQUIRE(state.max_exp_avg_sq.size() == sizes[b]);
-    if (sizes[b] == 0) continue;  // an empty block takes no slot
-    CHECK(address(state.exp_avg.data()) == m);
-    CHECK(address(state.exp_avg_sq.data()) == v);
-    CHECK(address(state.max_exp_avg_sq.data()) == w);
-    CHECK(address(state.exp_avg.data()) % 64 == 0);
+    REQUIRE(state.exp_avg.size() == n);
+    REQUIRE(state.exp_avg_sq.size() == n);
+    REQUIRE(state.max_exp_avg_sq.size() == n);
+    if (n == 0) continue;  // an empty block takes no slot
+    CHECK(state.exp_avg.data() - first.exp_avg.data() == offsets[b]);
+    CHECK(state.exp_avg_sq.data() - first.exp_avg_sq.data() == offsets[b]);
+    CHECK(state.max_exp_avg_sq.data() - first.max_exp_avg_sq.data() == offsets[b]);
+    CHECK(address(state.exp_avg.data()) % 4096 == address(values.data() + offsets[b]) % 4096);
+    CHECK(address(state.exp_avg_sq.data()) % 4096 == address(values.data() + offsets[b]) % 4096);
     CHECK((state.exp_avg == 0.0f).all());
     CHECK((state.exp_avg_sq == 0.0f).all());
-    m += slot_bytes(sizes[b]);
-    v += slot_bytes(sizes[b]);
-    w += slot_bytes(sizes[b]);
   }
   // The streams are separate runs: no stream's slots overlap another's.
-  const auto& last = opt.state(sizes.size() - 1);
-  const bool m_before_v = address(first.exp_avg.data()) < address(first.exp_avg_sq.data());
-  if (m_before_v) {
-    CHECK(address(last.exp_avg.data() + last.exp_avg.size()) <= address(first.exp_avg_sq.data()));
-  } else {
-    CHECK(address(last.exp_avg_sq.data() + last.exp_avg_sq.size()) <=
-          address(first.exp_avg.data()));
+  const auto& last = opt.state(offsets.size() - 2);
+  const float* m_begin = first.exp_avg.data();
+  const float* m_end = last.exp_avg.data() + last.exp_avg.size();
+  const float* v_begin = first.exp_avg_sq.data();
+  const float* v_end = last.exp_avg_sq.data() + last.exp_avg_sq.size();
+  CHECK((address(m_end) <= address(v_begin) || address(v_end) <= address(m_begin)));
+}
+
+TEST_CASE("Blocks of separate arrays get state slots one after another, with little padding",
+          "[core][state_arena]") {
+  // Separate arrays lie at unrelated page offsets: a slot matches its value's page offset only
+  // when that wastes at most 1/16 of it, and otherwise starts at the next 64-byte boundary.
+  const std::vector<Eigen::Index> sizes{10, 1000, 7, 33, 1000, 1, 500};  // one 16 KiB slab
+  Model model(sizes);
+  descent::Adam<float> opt(descent::AdamOptions(1e-2));
+  model.add_to(opt);
+  for (std::size_t b = 0; b < sizes.size(); ++b) {
+    INFO("block " << b << " of " << sizes[b] << " floats");
+    const std::uintptr_t slot = address(opt.state(b).exp_avg.data());
+    const bool matched = slot % 4096 == address(model.values[b].data()) % 4096;
+    CHECK((matched || slot % 64 == 0));
+    if (b == 0) {
+      CHECK(matched);  // the first slot of a slab always matches
+      continue;
+    }
+    const std::uintptr_t previous_end = address(opt.state(b - 1).exp_avg.data() + sizes[b - 1]);
+    REQUIRE(slot >= previous_end);
+    const std::uintptr_t padding = slot - previous_end;
+    CHECK((padding < 64 || (matched && padding * 16 <= std::uintptr_t(sizes[b]) * 4)));
   }
 }
 
@@ -172,7 +194,8 @@ TEST_CASE("A block larger than a slab gets a slot of its own and steps as a smal
   model.add_to(opt);
   opt.step();
   const auto& big = opt.state(1);
-  CHECK(address(big.exp_avg.data()) % 64 == 0);
+  CHECK(address(big.exp_avg.data()) % 4096 == address(model.values[1].data()) % 4096);
+  CHECK(address(big.exp_avg_sq.data()) % 4096 == address(model.values[1].data()) % 4096);
   // m after one step is (1 - beta1) g; the slots of neighbouring blocks are untouched by it.
   CHECK((big.exp_avg == 0.1f * model.gradients[1]).all());
   CHECK((opt.state(0).exp_avg == 0.1f * model.gradients[0]).all());

@@ -23,7 +23,7 @@ class RuleState : public Rule::template State<Scalar> {
  public:
   RuleState(const Rule& rule, Eigen::Index size) {
     detail::place_state(rule, static_cast<typename Rule::template State<Scalar>&>(*this), size,
-                        arena_);
+                        static_cast<const Scalar*>(nullptr), arena_);
   }
   RuleState(RuleState&&) noexcept = default;  // the slabs move with it: the views stay valid
   // Assignment would copy values through the views into storage of another size, then free it.
