@@ -20,7 +20,6 @@
 #include "descent/core/chunks.hpp"
 #include "descent/core/policy_kind.hpp"
 #include "descent/core/policy_pack.hpp"
-#include "descent/core/prefetch.hpp"
 #include "descent/core/state_arena.hpp"
 #include "descent/detail/format.hpp"
 #include "descent/gradients/check_finite.hpp"
@@ -112,7 +111,6 @@ class Optimizer {
     const double lr = schedule_.lr(rule_.options().lr(), step_count_);
     for (std::size_t k = 0; k < entries_.size(); ++k) {
       Entry& entry = entries_[k];
-      if (k + 1 < entries_.size()) prefetch(entries_[k + 1]);
       const double block_lr = lr * entry.block.options().lr_multiplier();
       const double scale = global_scale * clip_scale<false>(entry.gradient_norm);
       ++entry.state.steps;
@@ -220,16 +218,6 @@ class Optimizer {
     std::int64_t average_count = 0;  // steps averaged into `average`
     double gradient_norm = 0.0;      // measured by the read pass, when there is one
   };
-
-  // Starts loading the next block's streams (value, gradient, state arrays) into the cache.
-  static void prefetch(Entry& entry) {
-    const std::size_t bytes = std::size_t(entry.block.size()) * sizeof(Scalar);
-    detail::prefetch_stream(entry.block.value().data(), bytes);
-    detail::prefetch_stream(entry.block.gradient().data(), bytes);
-    State::visit(entry.state, [](const char*, const auto& array) {
-      detail::prefetch_stream(array.data(), std::size_t(array.size()) * sizeof(Scalar));
-    });
-  }
 
   void check_distinct(const Block<Scalar>& block, const Block<Scalar>& other) const {
     const std::string who = std::string(Rule::name) + ": block \"" + block.name() + "\"";
