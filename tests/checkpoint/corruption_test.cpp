@@ -158,3 +158,25 @@ TEST_CASE("Invalid saved settings and state, under a valid checksum, are refused
   REQUIRE_THAT(f.load_fails(descent::detail::seal_checkpoint(payload)),
                Contains("generator \"rng\": the saved state is not a generator state"));
 }
+
+TEST_CASE("A state array of another size or name, under a valid checksum, is refused by name",
+          "[checkpoint]") {
+  // Each state array is saved as its name, its element count and its elements; the first
+  // "exp_avg" is block "w"'s (4 elements).
+  Fixture f;
+  const std::string name = u64_bytes(7) + "exp_avg";
+  const std::string sized = name + u64_bytes(4);
+  std::string payload = f.payload();
+  const std::size_t at = payload.find(sized);
+  REQUIRE(at != std::string::npos);
+  payload.replace(at + name.size(), 8, u64_bytes(3));  // 3 elements ...
+  payload.erase(at + sized.size() + 3 * 8, 8);         // ... and the fourth one's bytes gone
+  REQUIRE_THAT(f.load_fails(descent::detail::seal_checkpoint(payload)),
+               Contains("block \"w\": state array \"exp_avg\": saved 3 elements, optimizer has 4"));
+
+  payload = f.payload();
+  payload[at + 8 + 6] = 'q';  // "exp_avg" -> "exp_avq"
+  const std::string message = f.load_fails(descent::detail::seal_checkpoint(payload));
+  REQUIRE_THAT(message, Contains("block \"w\": state array \"exp_avg\" is not in the checkpoint"));
+  REQUIRE_THAT(message, Contains("the checkpoint has state array \"exp_avq\", Adam has none"));
+}

@@ -274,14 +274,14 @@ struct CheckpointAccess {
       std::vector<Array> state;  // staged: the live arrays change only when everything is valid
       std::vector<bool> used(b.state.size(), false);
       State::visit(entry.state, [&](const char* name, const FlatView<Scalar>& live) {
-        Array& array = state.emplace_back(live);
+        Array& array = state.emplace_back();  // decode_array sizes it
         for (std::size_t i = 0; i < b.state.size(); ++i) {
           if (b.state[i].name != name) continue;
           used[i] = true;
-          if (b.state[i].size != std::size_t(array.size())) {
+          if (b.state[i].size != std::size_t(live.size())) {
             report.problems.push_back(block + ": state array \"" + name + "\": saved " +
                                       std::to_string(b.state[i].size) +
-                                      " elements, optimizer has " + std::to_string(array.size()));
+                                      " elements, optimizer has " + std::to_string(live.size()));
             ok = false;
           } else {
             decode_array(b.state[i].bytes, array);
