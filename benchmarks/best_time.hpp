@@ -5,9 +5,12 @@
 // so a target that compares two timings taken minutes apart (Google Benchmark's mean of each)
 // mostly measures that drift. Here every workload of a comparison is timed in alternating
 // batches within the same second, and each keeps its best batch: the ratio of two bests compares
-// them under the same conditions. Before each timed batch one untimed call brings the workload's
+// them under the same conditions. Before each timed batch two untimed calls bring the workload's
 // arrays back into the caches the previous workload evicted them from, so that an in-cache size
-// is measured in cache.
+// is measured in cache. One is not enough for a block that fills much of L3 (1e6 floats of Adam
+// are 16 MB): after another workload's 16 MB, a single pass left part of the arrays outside L3
+// on the benchmark machine, and whichever workload followed one over other arrays ran 1.3-1.4x
+// slower than the same kernel following one over its own arrays (/tmp experiment, session 11).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -22,6 +25,9 @@
 namespace descent_bench {
 
 using Clock = std::chrono::steady_clock;
+
+/// Untimed calls of a workload before each of its timed batches (see the top of this file).
+inline constexpr int kWarmCalls = 2;
 
 /// One workload of a comparison: its counter name (its best seconds per call are reported as
 /// `<name>_s`) and one call of it.
@@ -49,7 +55,7 @@ inline std::vector<double> best_seconds_interleaved(std::int64_t n,
   double timed = 0.0;
   for (int round = 0; round < 100000; ++round) {
     for (std::size_t w = 0; w < works.size(); ++w) {
-      works[w].call();  // untimed: back into the caches
+      for (int warm = 0; warm < kWarmCalls; ++warm) works[w].call();  // untimed: into the caches
       const auto t0 = Clock::now();
       for (std::int64_t c = 0; c < calls; ++c) works[w].call();
       const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
