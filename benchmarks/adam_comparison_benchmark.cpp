@@ -220,7 +220,7 @@ void BM_AdamPassLayout(benchmark::State& state) {
     return [&s, &constants, isa] {
       for (std::size_t b = 0; b < s.p.size(); ++b) {
         descent::detail::adam_runtime_pass<false, float>(isa, constants, s.p[b], s.g[b], s.m[b],
-                                                         s.v[b], nullptr, s.size);
+                                                         s.v[b], nullptr, s.size, s.size);
       }
       benchmark::ClobberMemory();
     };

@@ -6,12 +6,16 @@
 // The fastest way to move the bytes depends on the vector width: the loop compiled with the
 // build's flags (SSE2 on a default x86-64 build) is instruction-bound in cache, and the library's
 // runtime AVX / AVX-512F passes would beat it. So the limit is measured with every mover the CPU
-// runs (the compiled loop, and AVX and AVX-512F loops aligned like the library's passes) and the
-// fastest one counts.
+// runs (the compiled loop, and AVX and AVX-512F loops aligned like the library's passes, each
+// also with the software prefetch the library's passes issue, core/stream_prefetch.hpp: from
+// main memory that prefetch makes a pass faster than any mover without it) and the fastest one
+// counts.
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <vector>
+
+#include <descent/core/stream_prefetch.hpp>
 
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
 #define DESCENT_BENCH_X86 1
@@ -22,10 +26,21 @@
 
 namespace descent_bench {
 
-enum class Mover { compiled, avx, avx512 };
+enum class Mover { compiled, avx, avx512, avx_prefetch, avx512_prefetch };
 
 inline const char* to_string(Mover m) {
-  return m == Mover::avx512 ? "avx512" : m == Mover::avx ? "avx" : "compiled";
+  switch (m) {
+    case Mover::avx:
+      return "avx";
+    case Mover::avx512:
+      return "avx512";
+    case Mover::avx_prefetch:
+      return "avx_prefetch";
+    case Mover::avx512_prefetch:
+      return "avx512_prefetch";
+    default:
+      return "compiled";
+  }
 }
 
 /// The movers this CPU runs.
@@ -33,8 +48,15 @@ inline std::vector<Mover> movers() {
   std::vector<Mover> all{Mover::compiled};
 #if DESCENT_BENCH_X86
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx")) all.push_back(Mover::avx);
-  if (__builtin_cpu_supports("avx512f")) all.push_back(Mover::avx512);
+  const bool prefetch = descent::detail::prefetch_ahead<float> > 0;
+  if (__builtin_cpu_supports("avx")) {
+    all.push_back(Mover::avx);
+    if (prefetch) all.push_back(Mover::avx_prefetch);
+  }
+  if (__builtin_cpu_supports("avx512f")) {
+    all.push_back(Mover::avx512);
+    if (prefetch) all.push_back(Mover::avx512_prefetch);
+  }
 #endif
   return all;
 }
@@ -93,41 +115,74 @@ std::size_t aligned_start(const S* w0, std::size_t n, std::size_t bytes) {
 }
 
 #if DESCENT_BENCH_X86
+// One 32-byte vector of each stream at i: w[j] += g.
 template <int K, class S>
+__attribute__((target("avx"))) inline void add_g_avx_at(S* const (&w)[K], const S* g,
+                                                        std::size_t i) {
+  if constexpr (std::is_same_v<S, float>) {
+    const __m256 gv = _mm256_loadu_ps(g + i);
+    for (int j = 0; j < K; ++j)
+      _mm256_storeu_ps(w[j] + i, _mm256_add_ps(_mm256_loadu_ps(w[j] + i), gv));
+  } else {
+    const __m256d gv = _mm256_loadu_pd(g + i);
+    for (int j = 0; j < K; ++j)
+      _mm256_storeu_pd(w[j] + i, _mm256_add_pd(_mm256_loadu_pd(w[j] + i), gv));
+  }
+}
+
+// Prefetches every stream `ahead` elements on from i, as the library's passes do.
+template <int K, class S>
+inline void prefetch_streams(S* const (&w)[K], const S* g, std::size_t i, std::size_t ahead) {
+  descent::detail::prefetch_line(g + i + ahead);
+  for (int j = 0; j < K; ++j) descent::detail::prefetch_line(w[j] + i + ahead);
+}
+
+template <bool Prefetch, int K, class S>
 __attribute__((target("avx"))) void add_g_avx(S* const (&w)[K], const S* g, std::size_t n) {
   constexpr std::size_t lanes = 32 / sizeof(S);
   std::size_t i = aligned_start(w[0], n, 32);
   add_g(w, g, 0, i);
-  for (; i + lanes <= n; i += lanes) {
-    if constexpr (std::is_same_v<S, float>) {
-      const __m256 gv = _mm256_loadu_ps(g + i);
-      for (int j = 0; j < K; ++j)
-        _mm256_storeu_ps(w[j] + i, _mm256_add_ps(_mm256_loadu_ps(w[j] + i), gv));
-    } else {
-      const __m256d gv = _mm256_loadu_pd(g + i);
-      for (int j = 0; j < K; ++j)
-        _mm256_storeu_pd(w[j] + i, _mm256_add_pd(_mm256_loadu_pd(w[j] + i), gv));
+  if constexpr (Prefetch) {
+    // Two vectors (one line) per round, as in the library's AVX pass.
+    const auto ahead = std::size_t(descent::detail::prefetch_ahead<S>);
+    for (; i + ahead + 2 * lanes <= n; i += 2 * lanes) {
+      prefetch_streams(w, g, i, ahead);
+      add_g_avx_at(w, g, i);
+      add_g_avx_at(w, g, i + lanes);
     }
   }
+  for (; i + lanes <= n; i += lanes) add_g_avx_at(w, g, i);
   add_g(w, g, i, n);
 }
 
+// One 64-byte vector of each stream at i: w[j] += g.
 template <int K, class S>
+__attribute__((target("avx512f"))) inline void add_g_avx512_at(S* const (&w)[K], const S* g,
+                                                               std::size_t i) {
+  if constexpr (std::is_same_v<S, float>) {
+    const __m512 gv = _mm512_loadu_ps(g + i);
+    for (int j = 0; j < K; ++j)
+      _mm512_storeu_ps(w[j] + i, _mm512_add_ps(_mm512_loadu_ps(w[j] + i), gv));
+  } else {
+    const __m512d gv = _mm512_loadu_pd(g + i);
+    for (int j = 0; j < K; ++j)
+      _mm512_storeu_pd(w[j] + i, _mm512_add_pd(_mm512_loadu_pd(w[j] + i), gv));
+  }
+}
+
+template <bool Prefetch, int K, class S>
 __attribute__((target("avx512f"))) void add_g_avx512(S* const (&w)[K], const S* g, std::size_t n) {
   constexpr std::size_t lanes = 64 / sizeof(S);
   std::size_t i = aligned_start(w[0], n, 64);
   add_g(w, g, 0, i);
-  for (; i + lanes <= n; i += lanes) {
-    if constexpr (std::is_same_v<S, float>) {
-      const __m512 gv = _mm512_loadu_ps(g + i);
-      for (int j = 0; j < K; ++j)
-        _mm512_storeu_ps(w[j] + i, _mm512_add_ps(_mm512_loadu_ps(w[j] + i), gv));
-    } else {
-      const __m512d gv = _mm512_loadu_pd(g + i);
-      for (int j = 0; j < K; ++j)
-        _mm512_storeu_pd(w[j] + i, _mm512_add_pd(_mm512_loadu_pd(w[j] + i), gv));
+  if constexpr (Prefetch) {
+    const auto ahead = std::size_t(descent::detail::prefetch_ahead<S>);
+    for (; i + ahead + lanes <= n; i += lanes) {
+      prefetch_streams(w, g, i, ahead);
+      add_g_avx512_at(w, g, i);
     }
   }
+  for (; i + lanes <= n; i += lanes) add_g_avx512_at(w, g, i);
   add_g(w, g, i, n);
 }
 #endif
@@ -139,8 +194,18 @@ __attribute__((target("avx512f"))) void add_g_avx512(S* const (&w)[K], const S* 
 template <int K, class S>
 void limit_kernel(Mover mover, S* const (&w)[K], const S* g, std::size_t n) {
 #if DESCENT_BENCH_X86
-  if (mover == Mover::avx512) return detail::add_g_avx512(w, g, n);
-  if (mover == Mover::avx) return detail::add_g_avx(w, g, n);
+  switch (mover) {
+    case Mover::avx:
+      return detail::add_g_avx<false>(w, g, n);
+    case Mover::avx_prefetch:
+      return detail::add_g_avx<true>(w, g, n);
+    case Mover::avx512:
+      return detail::add_g_avx512<false>(w, g, n);
+    case Mover::avx512_prefetch:
+      return detail::add_g_avx512<true>(w, g, n);
+    default:
+      break;
+  }
 #endif
   (void)mover;
   if constexpr (K == 1) detail::add_g(w[0], g, n);

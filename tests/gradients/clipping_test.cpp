@@ -94,17 +94,17 @@ TEMPLATE_TEST_CASE("Norm clipping below the bound changes nothing, bit for bit",
   CHECK((p == q).all());
 }
 
-TEMPLATE_TEST_CASE("Global-norm clipping spans blocks longer than one chunk", "[gradients][clip]",
+TEMPLATE_TEST_CASE("Global-norm clipping spans blocks longer than one range", "[gradients][clip]",
                    float, double) {
   using S = TestType;
-  const Eigen::Index n = 3000;  // several chunks
+  const Eigen::Index n = 2 * descent::range_elements<S> + 1031;  // three ranges (core/chunks.hpp)
   Vec<S> p = Vec<S>::Zero(n), g = Vec<S>::Constant(n, S(2));
   descent::Sgd<S, descent::Constant, descent::ClipGlobalNorm> opt(
       descent::SgdOptions(1.0), descent::Constant(), descent::ClipGlobalNorm(1.0));
   opt.add("p", p, g);
   opt.step();
-  // norm = 2 * sqrt(3000); every element moves by 2 / (norm + 1e-6)
-  const double norm = 2.0 * std::sqrt(3000.0);
+  // norm = 2 * sqrt(n); every element moves by 2 / (norm + 1e-6)
+  const double norm = 2.0 * std::sqrt(double(n));
   CHECK(opt.last_gradient_norm() == Approx(norm));
   CHECK((p + S(2.0 / (norm + 1e-6))).abs().maxCoeff() < S(1e-6));
 }

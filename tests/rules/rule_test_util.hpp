@@ -156,18 +156,21 @@ Trajectory reference_trajectory(Reference step, Values p, const Trajectory& grad
   return out;
 }
 
-/// Elements of the long block: more than one chunk for both scalars, and not a multiple of either.
-constexpr Eigen::Index long_size = 2500;
+/// Elements of the long block: more than two ranges (core/chunks.hpp; the traversal of plain
+/// configurations) and so many chunks (the traversal under a proximal step or an average), and
+/// a multiple of neither.
+template <class S>
+constexpr Eigen::Index long_size = 2 * descent::range_elements<S> + 1031;
 
 /// Runs `make()`'s optimizer for three steps on a vector of long_size elements whose values and
 /// gradients differ element by element, and checks every element after every step against
 /// `reference` (a scalar implementation of the formula, in double), so that a kernel that
-/// mishandles chunk offsets or chunk tails fails.
+/// mishandles chunk or range offsets, or their tails, fails.
 template <class MakeOptimizer, class Reference>
 void check_long_block(MakeOptimizer make, Reference reference) {
   auto opt = make();
   using S = typename decltype(opt)::scalar_type;
-  REQUIRE(long_size > 2 * descent::chunk_elements<S>);
+  constexpr Eigen::Index long_size = rule_test::long_size<S>;
   Eigen::Matrix<S, Eigen::Dynamic, 1> value(long_size), gradient(long_size);
   for (Eigen::Index i = 0; i < long_size; ++i) {
     value(i) = S(std::sin(0.37 * double(i)) + 0.25);
@@ -189,7 +192,8 @@ void check_long_block(MakeOptimizer make, Reference reference) {
       }
     }
     INFO("after step " << t << ": " << mismatches << " mismatching elements, first at " << first
-                       << " (chunks of " << descent::chunk_elements<S> << " elements)");
+                       << " (chunks of " << descent::chunk_elements<S> << ", ranges of "
+                       << descent::range_elements<S> << " elements)");
     CHECK(mismatches == 0);
     if (first >= 0) CHECK(double(value(first)) == approx_long<S>(p[std::size_t(first)]));
   }

@@ -68,10 +68,12 @@ void apply(const Rule& rule, FlatView<Scalar> value, FlatView<Scalar> gradient,
   });
   ++state.steps;
   const auto kernel = rule.kernel(state, lr, 1.0);
-  for_each_chunk<Scalar>(value.size(), [&](Eigen::Index begin, Eigen::Index length) {
-    FlatView<Scalar> p(value.data() + begin, length);
-    kernel(p, FlatView<Scalar>(gradient.data() + begin, length), begin);
-  });
+  // Nothing follows the rule's pass: long ranges (core/chunks.hpp).
+  for_each_chunk<Scalar, range_elements<Scalar>>(
+      value.size(), [&](Eigen::Index begin, Eigen::Index length) {
+        FlatView<Scalar> p(value.data() + begin, length);
+        kernel(p, FlatView<Scalar>(gradient.data() + begin, length), begin);
+      });
 }
 
 }  // namespace descent

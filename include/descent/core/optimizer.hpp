@@ -49,6 +49,12 @@ class Optimizer {
       detail::count_kind<PolicyKind::finite_check, Policies...>;
   static constexpr std::size_t kAverages = detail::count_kind<PolicyKind::average, Policies...>;
   static constexpr bool kHasPrepass = kNormClips + kFiniteChecks > 0;
+  // Statements that run on each chunk after the rule's pass want it in L1 (core/chunks.hpp);
+  // without them a block is traversed in long ranges.
+  static constexpr Eigen::Index kChunk =
+      detail::count_kind<PolicyKind::proximal, Policies...> + kAverages > 0
+          ? chunk_elements<Scalar>
+          : range_elements<Scalar>;
   static_assert(kFiniteChecks <= 1, "descent: at most one CheckFinite policy per optimizer");
   static_assert(kAverages <= 1, "descent: at most one averaging policy (Ema or Polyak)");
 
@@ -316,7 +322,8 @@ class Optimizer {
     FlatView<Scalar>& value = entry.block.value();
     FlatView<Scalar>& gradient = entry.block.gradient();
     const bool averaging = kAverages > 0 && step_count_ >= average_start();
-    for_each_chunk<Scalar>(entry.block.size(), [&](Eigen::Index begin, Eigen::Index length) {
+    for_each_chunk<Scalar, kChunk>(entry.block.size(), [&](Eigen::Index begin,
+                                                           Eigen::Index length) {
       // Chunks are Maps (not segments), so the kernels can read them through Eigen's evaluators.
       FlatView<Scalar> p(value.data() + begin, length);
       std::apply(

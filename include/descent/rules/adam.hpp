@@ -104,12 +104,15 @@ class Adam {
                     (std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>)) {
         Scalar* m = state.exp_avg.data() + begin;
         Scalar* v = state.exp_avg_sq.data() + begin;
+        // The chunk is part of a block as long as the state: the pass may prefetch to its end.
+        const Eigen::Index reach = state.exp_avg.size() - begin;
         const Isa isa = active_isa();
-        const bool done = amsgrad ? detail::adam_runtime_pass<true, Scalar>(
-                                        isa, *this, p.data(), g.data(), m, v,
-                                        state.max_exp_avg_sq.data() + begin, p.size())
-                                  : detail::adam_runtime_pass<false, Scalar>(
-                                        isa, *this, p.data(), g.data(), m, v, nullptr, p.size());
+        const bool done =
+            amsgrad ? detail::adam_runtime_pass<true, Scalar>(isa, *this, p.data(), g.data(), m, v,
+                                                              state.max_exp_avg_sq.data() + begin,
+                                                              p.size(), reach)
+                    : detail::adam_runtime_pass<false, Scalar>(isa, *this, p.data(), g.data(), m, v,
+                                                               nullptr, p.size(), reach);
         if (done) return;
       }
 #endif

@@ -4,11 +4,13 @@
 /// AVX. It is the formula of `Adam::Kernel::pass` operation for operation, eight floats or four
 /// doubles at a time, so its results are bit-identical to the compiled pass.
 
+#include <algorithm>
 #include <cmath>
 
 #include <Eigen/Core>
 
 #include "descent/core/isa.hpp"
+#include "descent/core/stream_prefetch.hpp"
 
 #if DESCENT_RUNTIME_AVX
 #include <immintrin.h>
@@ -52,17 +54,18 @@ struct Lanes<double> {
 };
 
 /// One Adam pass over n elements. `k` is the rule's kernel (its constants are read once);
-/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start.
+/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start. `reach` (at
+/// least n) is how many elements from the chunk's start belong to the block: the pass
+/// prefetches that far and no further (core/stream_prefetch.hpp).
 template <bool AmsGrad, class Scalar, class Kernel>
 DESCENT_TARGET_AVX void adam_pass(const Kernel& k, Scalar* value, const Scalar* grad, Scalar* m,
-                                  Scalar* v, Scalar* v_max, Eigen::Index n) {
+                                  Scalar* v, Scalar* v_max, Eigen::Index n, Eigen::Index reach) {
   using L = Lanes<Scalar>;
   const Scalar b1 = k.beta1, c1 = k.one_minus_beta1, b2 = k.beta2, c2 = k.one_minus_beta2;
   const Scalar step = k.step_size, bc2 = k.inv_bias_correction2_sqrt, e = k.eps, keep = k.keep;
   const auto vb1 = L::all(b1), vc1 = L::all(c1), vb2 = L::all(b2), vc2 = L::all(c2);
   const auto vstep = L::all(step), vbc2 = L::all(bc2), ve = L::all(e), vkeep = L::all(keep);
-  Eigen::Index i = 0;
-  for (; i + L::width <= n; i += L::width) {
+  const auto vector_at = [&](Eigen::Index i) DESCENT_TARGET_AVX {
     const auto gi = L::load(grad + i);
     const auto mi = L::add(L::mul(vb1, L::load(m + i)), L::mul(vc1, gi));
     auto vi = L::add(L::mul(vb2, L::load(v + i)), L::mul(vc2, L::mul(gi, gi)));
@@ -75,7 +78,24 @@ DESCENT_TARGET_AVX void adam_pass(const Kernel& k, Scalar* value, const Scalar* 
     const auto denom = L::add(L::mul(L::sqrt(vi), vbc2), ve);
     const auto update = L::div(L::mul(vstep, mi), denom);
     L::store(value + i, L::sub(L::mul(L::load(value + i), vkeep), update));
+  };
+  Eigen::Index i = 0;
+  // Two vectors (64 bytes) per round with a prefetch of every stream prefetch_ahead elements on,
+  // while that is inside the block (core/stream_prefetch.hpp); then the rest without.
+  constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
+  if constexpr (ahead > 0) {
+    const Eigen::Index prefetched_end = std::min(n, reach - ahead);
+    for (; i + 2 * L::width <= prefetched_end; i += 2 * L::width) {
+      prefetch_line(value + i + ahead);
+      prefetch_line(grad + i + ahead);
+      prefetch_line(m + i + ahead);
+      prefetch_line(v + i + ahead);
+      if constexpr (AmsGrad) prefetch_line(v_max + i + ahead);
+      vector_at(i);
+      vector_at(i + L::width);
+    }
   }
+  for (; i + L::width <= n; i += L::width) vector_at(i);
   for (; i < n; ++i) {
     const Scalar gi = grad[i];
     const Scalar mi = b1 * m[i] + c1 * gi;

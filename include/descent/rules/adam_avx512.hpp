@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "descent/core/isa.hpp"
+#include "descent/core/stream_prefetch.hpp"
 
 #if DESCENT_RUNTIME_AVX512
 #include <immintrin.h>
@@ -120,10 +121,12 @@ DESCENT_TARGET_AVX512 inline void adam_lanes(const AdamConstants<Scalar>& c, Sca
 }
 
 /// One Adam pass over n elements. `k` is the rule's kernel (its constants are read once);
-/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start.
+/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start. `reach` (at
+/// least n) is how many elements from the chunk's start belong to the block: the pass
+/// prefetches that far and no further (core/stream_prefetch.hpp).
 template <bool AmsGrad, class Scalar, class Kernel>
 DESCENT_TARGET_AVX512 void adam_pass(const Kernel& k, Scalar* value, const Scalar* grad, Scalar* m,
-                                     Scalar* v, Scalar* v_max, Eigen::Index n) {
+                                     Scalar* v, Scalar* v_max, Eigen::Index n, Eigen::Index reach) {
   using L = Lanes<Scalar>;
   using Mask = typename L::Mask;
   const AdamConstants<Scalar> c{L::all(k.beta1),     L::all(k.one_minus_beta1),
@@ -140,6 +143,21 @@ DESCENT_TARGET_AVX512 void adam_pass(const Kernel& k, Scalar* value, const Scala
   Eigen::Index i = std::min(n, (L::width - misaligned) % L::width);
   if (i > 0) {
     adam_lanes<AmsGrad>(c, value, grad, m, v, v_max, Mask((1u << unsigned(i)) - 1u));
+  }
+  // Full vectors, one cache line each: prefetch_ahead elements on in every stream while that
+  // is inside the block (core/stream_prefetch.hpp), then the rest without.
+  constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
+  if constexpr (ahead > 0) {
+    const Eigen::Index prefetched_end = std::min(n, reach - ahead);
+    for (; i + L::width <= prefetched_end; i += L::width) {
+      prefetch_line(value + i + ahead);
+      prefetch_line(grad + i + ahead);
+      prefetch_line(m + i + ahead);
+      prefetch_line(v + i + ahead);
+      if constexpr (AmsGrad) prefetch_line(v_max + i + ahead);
+      adam_lanes<AmsGrad>(c, value + i, grad + i, m + i, v + i, AmsGrad ? v_max + i : nullptr,
+                          L::every_lane);
+    }
   }
   for (; i + L::width <= n; i += L::width) {
     adam_lanes<AmsGrad>(c, value + i, grad + i, m + i, v + i, AmsGrad ? v_max + i : nullptr,
