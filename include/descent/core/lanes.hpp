@@ -12,6 +12,9 @@
 /// semantics unless -fno-math-errno).
 
 #include <Eigen/Core>
+#include <algorithm>
+
+#include "descent/core/stream_prefetch.hpp"
 
 // GCC warns that a packet type's vector attributes are dropped when it is a template argument
 // (as Eigen does internally, which silences it in its own headers); they are not needed here.
@@ -126,6 +129,28 @@ EIGEN_STRONG_INLINE void for_each_lane(Eigen::Index n, Body&& body) {
     for (; i + width <= n; i += width) body(i, LaneOps<Packet>{});
   }
   for (; i < n; ++i) body(i, LaneOps<Scalar>{});
+}
+
+/// for_each_lane with software prefetch (core/stream_prefetch.hpp): over full cache lines of
+/// elements, calls `prefetch(i + prefetch_ahead<Scalar>)` once per line before the line's
+/// packets, while that element is below `reach` (the elements from the chunk's start that belong
+/// to the block); the rest as for_each_lane. The body sees the same calls in the same order.
+template <class Scalar, bool Vectorize, class Prefetch, class Body>
+EIGEN_STRONG_INLINE void for_each_lane_prefetched(Eigen::Index n, Eigen::Index reach,
+                                                  Prefetch&& prefetch, Body&& body) {
+  using Packet = typename Eigen::internal::packet_traits<Scalar>::type;
+  constexpr Eigen::Index width = Eigen::internal::unpacket_traits<Packet>::size;
+  constexpr Eigen::Index line = Eigen::Index(64 / sizeof(Scalar));
+  constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
+  Eigen::Index i = 0;
+  if constexpr (Vectorize && width > 1 && ahead > 0 && line % width == 0) {
+    const Eigen::Index end = std::min(n, reach - ahead);
+    for (; i + line <= end; i += line) {
+      prefetch(i + ahead);
+      for (Eigen::Index j = 0; j < line; j += width) body(i + j, LaneOps<Packet>{});
+    }
+  }
+  for_each_lane<Scalar, Vectorize>(n - i, [&](Eigen::Index j, auto ops) { body(i + j, ops); });
 }
 
 /// The gradient expression of one chunk, read lane by lane.

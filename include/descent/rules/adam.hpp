@@ -116,15 +116,21 @@ class Adam {
         if (done) return;
       }
 #endif
+      // The gradient's own memory is prefetched when it is a plain array (an expression may
+      // read several arrays, or none).
+      const Scalar* grad_data = nullptr;
+      if constexpr (std::is_same_v<G, FlatView<Scalar>>) grad_data = g.data();
+      const Eigen::Index reach = state.exp_avg.size() - begin;
       if (amsgrad) {
-        pass<true>(p.data(), detail::LaneReader<G>(g), begin, p.size());
+        pass<true>(p.data(), detail::LaneReader<G>(g), grad_data, begin, p.size(), reach);
       } else {
-        pass<false>(p.data(), detail::LaneReader<G>(g), begin, p.size());
+        pass<false>(p.data(), detail::LaneReader<G>(g), grad_data, begin, p.size(), reach);
       }
     }
 
     template <bool AmsGrad, class Grad>
-    void pass(Scalar* value, const Grad& grad, Eigen::Index begin, Eigen::Index n) const {
+    void pass(Scalar* value, const Grad& grad, const Scalar* grad_data, Eigen::Index begin,
+              Eigen::Index n, Eigen::Index reach) const {
       Scalar* m = state.exp_avg.data() + begin;
       Scalar* v = state.exp_avg_sq.data() + begin;
       Scalar* v_max = AmsGrad ? state.max_exp_avg_sq.data() + begin : nullptr;
@@ -132,19 +138,27 @@ class Adam {
       // would make the compiler reload every constant in every iteration.
       const Scalar b1 = beta1, c1 = one_minus_beta1, b2 = beta2, c2 = one_minus_beta2;
       const Scalar step = step_size, bc2 = inv_bias_correction2_sqrt, e = eps, k = keep;
-      detail::for_each_lane<Scalar, Grad::vectorizable>(n, [&](Eigen::Index i, auto ops) {
-        const auto gi = grad(ops, i);
-        const auto mi = ops.all(b1) * ops.load(m + i) + ops.all(c1) * gi;
-        auto vi = ops.all(b2) * ops.load(v + i) + ops.all(c2) * (gi * gi);
-        ops.store(m + i, mi);
-        ops.store(v + i, vi);
-        if constexpr (AmsGrad) {
-          vi = max(ops.load(v_max + i), vi);
-          ops.store(v_max + i, vi);
-        }
-        const auto denom = sqrt(vi) * ops.all(bc2) + ops.all(e);
-        ops.store(value + i, ops.load(value + i) * ops.all(k) - ops.all(step) * mi / denom);
-      });
+      const auto prefetch = [&](Eigen::Index i) {
+        detail::prefetch_line(value + i);
+        detail::prefetch_line(m + i);
+        detail::prefetch_line(v + i);
+        if constexpr (AmsGrad) detail::prefetch_line(v_max + i);
+        if (grad_data != nullptr) detail::prefetch_line(grad_data + i);
+      };
+      detail::for_each_lane_prefetched<Scalar, Grad::vectorizable>(
+          n, reach, prefetch, [&](Eigen::Index i, auto ops) {
+            const auto gi = grad(ops, i);
+            const auto mi = ops.all(b1) * ops.load(m + i) + ops.all(c1) * gi;
+            auto vi = ops.all(b2) * ops.load(v + i) + ops.all(c2) * (gi * gi);
+            ops.store(m + i, mi);
+            ops.store(v + i, vi);
+            if constexpr (AmsGrad) {
+              vi = max(ops.load(v_max + i), vi);
+              ops.store(v_max + i, vi);
+            }
+            const auto denom = sqrt(vi) * ops.all(bc2) + ops.all(e);
+            ops.store(value + i, ops.load(value + i) * ops.all(k) - ops.all(step) * mi / denom);
+          });
     }
   };
 
