@@ -12,7 +12,6 @@
 /// semantics unless -fno-math-errno).
 
 #include <Eigen/Core>
-#include <algorithm>
 
 #include "descent/core/stream_prefetch.hpp"
 
@@ -133,19 +132,17 @@ EIGEN_STRONG_INLINE void for_each_lane(Eigen::Index n, Body&& body) {
 
 /// for_each_lane with software prefetch (core/stream_prefetch.hpp): over full cache lines of
 /// elements, calls `prefetch(i + prefetch_ahead<Scalar>)` once per line before the line's
-/// packets, while that element is below `reach` (the elements from the chunk's start that belong
-/// to the block); the rest as for_each_lane. The body sees the same calls in the same order.
+/// packets; the rest as for_each_lane. The body sees the same calls in the same order.
 template <class Scalar, bool Vectorize, class Prefetch, class Body>
-EIGEN_STRONG_INLINE void for_each_lane_prefetched(Eigen::Index n, Eigen::Index reach,
-                                                  Prefetch&& prefetch, Body&& body) {
+EIGEN_STRONG_INLINE void for_each_lane_prefetched(Eigen::Index n, Prefetch&& prefetch,
+                                                  Body&& body) {
   using Packet = typename Eigen::internal::packet_traits<Scalar>::type;
   constexpr Eigen::Index width = Eigen::internal::unpacket_traits<Packet>::size;
   constexpr Eigen::Index line = Eigen::Index(64 / sizeof(Scalar));
   constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
   Eigen::Index i = 0;
   if constexpr (Vectorize && width > 1 && ahead > 0 && line % width == 0) {
-    const Eigen::Index end = std::min(n, reach - ahead);
-    for (; i + line <= end; i += line) {
+    for (; i + line <= n; i += line) {
       prefetch(i + ahead);
       for (Eigen::Index j = 0; j < line; j += width) body(i + j, LaneOps<Packet>{});
     }

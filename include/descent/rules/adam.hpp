@@ -104,15 +104,12 @@ class Adam {
                     (std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>)) {
         Scalar* m = state.exp_avg.data() + begin;
         Scalar* v = state.exp_avg_sq.data() + begin;
-        // The chunk is part of a block as long as the state: the pass may prefetch to its end.
-        const Eigen::Index reach = state.exp_avg.size() - begin;
         const Isa isa = active_isa();
-        const bool done =
-            amsgrad ? detail::adam_runtime_pass<true, Scalar>(isa, *this, p.data(), g.data(), m, v,
-                                                              state.max_exp_avg_sq.data() + begin,
-                                                              p.size(), reach)
-                    : detail::adam_runtime_pass<false, Scalar>(isa, *this, p.data(), g.data(), m, v,
-                                                               nullptr, p.size(), reach);
+        const bool done = amsgrad ? detail::adam_runtime_pass<true, Scalar>(
+                                        isa, *this, p.data(), g.data(), m, v,
+                                        state.max_exp_avg_sq.data() + begin, p.size())
+                                  : detail::adam_runtime_pass<false, Scalar>(
+                                        isa, *this, p.data(), g.data(), m, v, nullptr, p.size());
         if (done) return;
       }
 #endif
@@ -120,17 +117,16 @@ class Adam {
       // read several arrays, or none).
       const Scalar* grad_data = nullptr;
       if constexpr (std::is_same_v<G, FlatView<Scalar>>) grad_data = g.data();
-      const Eigen::Index reach = state.exp_avg.size() - begin;
       if (amsgrad) {
-        pass<true>(p.data(), detail::LaneReader<G>(g), grad_data, begin, p.size(), reach);
+        pass<true>(p.data(), detail::LaneReader<G>(g), grad_data, begin, p.size());
       } else {
-        pass<false>(p.data(), detail::LaneReader<G>(g), grad_data, begin, p.size(), reach);
+        pass<false>(p.data(), detail::LaneReader<G>(g), grad_data, begin, p.size());
       }
     }
 
     template <bool AmsGrad, class Grad>
     void pass(Scalar* value, const Grad& grad, const Scalar* grad_data, Eigen::Index begin,
-              Eigen::Index n, Eigen::Index reach) const {
+              Eigen::Index n) const {
       Scalar* m = state.exp_avg.data() + begin;
       Scalar* v = state.exp_avg_sq.data() + begin;
       Scalar* v_max = AmsGrad ? state.max_exp_avg_sq.data() + begin : nullptr;
@@ -146,7 +142,7 @@ class Adam {
         if (grad_data != nullptr) detail::prefetch_line(grad_data + i);
       };
       detail::for_each_lane_prefetched<Scalar, Grad::vectorizable>(
-          n, reach, prefetch, [&](Eigen::Index i, auto ops) {
+          n, prefetch, [&](Eigen::Index i, auto ops) {
             const auto gi = grad(ops, i);
             const auto mi = ops.all(b1) * ops.load(m + i) + ops.all(c1) * gi;
             auto vi = ops.all(b2) * ops.load(v + i) + ops.all(c2) * (gi * gi);

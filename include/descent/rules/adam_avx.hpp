@@ -4,7 +4,6 @@
 /// AVX. It is the formula of `Adam::Kernel::pass` operation for operation, eight floats or four
 /// doubles at a time, so its results are bit-identical to the compiled pass.
 
-#include <algorithm>
 #include <cmath>
 
 #include <Eigen/Core>
@@ -54,12 +53,10 @@ struct Lanes<double> {
 };
 
 /// One Adam pass over n elements. `k` is the rule's kernel (its constants are read once);
-/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start. `reach` (at
-/// least n) is how many elements from the chunk's start belong to the block: the pass
-/// prefetches that far and no further (core/stream_prefetch.hpp).
+/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start.
 template <bool AmsGrad, class Scalar, class Kernel>
 DESCENT_TARGET_AVX void adam_pass(const Kernel& k, Scalar* value, const Scalar* grad, Scalar* m,
-                                  Scalar* v, Scalar* v_max, Eigen::Index n, Eigen::Index reach) {
+                                  Scalar* v, Scalar* v_max, Eigen::Index n) {
   using L = Lanes<Scalar>;
   const Scalar b1 = k.beta1, c1 = k.one_minus_beta1, b2 = k.beta2, c2 = k.one_minus_beta2;
   const Scalar step = k.step_size, bc2 = k.inv_bias_correction2_sqrt, e = k.eps, keep = k.keep;
@@ -80,12 +77,11 @@ DESCENT_TARGET_AVX void adam_pass(const Kernel& k, Scalar* value, const Scalar* 
     L::store(value + i, L::sub(L::mul(L::load(value + i), vkeep), update));
   };
   Eigen::Index i = 0;
-  // Two vectors (64 bytes) per round with a prefetch of every stream prefetch_ahead elements on,
-  // while that is inside the block (core/stream_prefetch.hpp); then the rest without.
+  // Two vectors (64 bytes) per round with a prefetch of every stream prefetch_ahead elements on
+  // (core/stream_prefetch.hpp); then the last vector.
   constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
   if constexpr (ahead > 0) {
-    const Eigen::Index prefetched_end = std::min(n, reach - ahead);
-    for (; i + 2 * L::width <= prefetched_end; i += 2 * L::width) {
+    for (; i + 2 * L::width <= n; i += 2 * L::width) {
       prefetch_line(value + i + ahead);
       prefetch_line(grad + i + ahead);
       prefetch_line(m + i + ahead);

@@ -121,12 +121,10 @@ DESCENT_TARGET_AVX512 inline void adam_lanes(const AdamConstants<Scalar>& c, Sca
 }
 
 /// One Adam pass over n elements. `k` is the rule's kernel (its constants are read once);
-/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start. `reach` (at
-/// least n) is how many elements from the chunk's start belong to the block: the pass
-/// prefetches that far and no further (core/stream_prefetch.hpp).
+/// `m`, `v`, `v_max` (AMSGrad only) are the state streams at the chunk's start.
 template <bool AmsGrad, class Scalar, class Kernel>
 DESCENT_TARGET_AVX512 void adam_pass(const Kernel& k, Scalar* value, const Scalar* grad, Scalar* m,
-                                     Scalar* v, Scalar* v_max, Eigen::Index n, Eigen::Index reach) {
+                                     Scalar* v, Scalar* v_max, Eigen::Index n) {
   using L = Lanes<Scalar>;
   using Mask = typename L::Mask;
   const AdamConstants<Scalar> c{L::all(k.beta1),     L::all(k.one_minus_beta1),
@@ -144,12 +142,11 @@ DESCENT_TARGET_AVX512 void adam_pass(const Kernel& k, Scalar* value, const Scala
   if (i > 0) {
     adam_lanes<AmsGrad>(c, value, grad, m, v, v_max, Mask((1u << unsigned(i)) - 1u));
   }
-  // Full vectors, one cache line each: prefetch_ahead elements on in every stream while that
-  // is inside the block (core/stream_prefetch.hpp), then the rest without.
+  // Full vectors, one cache line each, with a prefetch of every stream prefetch_ahead elements
+  // on (core/stream_prefetch.hpp).
   constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
   if constexpr (ahead > 0) {
-    const Eigen::Index prefetched_end = std::min(n, reach - ahead);
-    for (; i + L::width <= prefetched_end; i += L::width) {
+    for (; i + L::width <= n; i += L::width) {
       prefetch_line(value + i + ahead);
       prefetch_line(grad + i + ahead);
       prefetch_line(m + i + ahead);

@@ -11,23 +11,21 @@ namespace descent::detail {
 
 /// Runs Adam's pass for `isa` over n elements when this build has one for it and returns true;
 /// returns false when the compiled pass must run (`isa` is `compiled`, or the build already
-/// targets `isa`). `reach` (at least n): the elements from `value` on that belong to the block,
-/// how far the pass may prefetch.
+/// targets `isa`).
 template <bool AmsGrad, class Scalar, class Kernel>
 bool adam_runtime_pass([[maybe_unused]] Isa isa, [[maybe_unused]] const Kernel& k,
                        [[maybe_unused]] Scalar* value, [[maybe_unused]] const Scalar* grad,
                        [[maybe_unused]] Scalar* m, [[maybe_unused]] Scalar* v,
-                       [[maybe_unused]] Scalar* v_max, [[maybe_unused]] Eigen::Index n,
-                       [[maybe_unused]] Eigen::Index reach) {
+                       [[maybe_unused]] Scalar* v_max, [[maybe_unused]] Eigen::Index n) {
 #if DESCENT_RUNTIME_AVX512
   if (isa == Isa::avx512) {
-    avx512::adam_pass<AmsGrad, Scalar>(k, value, grad, m, v, v_max, n, reach);
+    avx512::adam_pass<AmsGrad, Scalar>(k, value, grad, m, v, v_max, n);
     return true;
   }
 #endif
 #if DESCENT_RUNTIME_AVX
   if (isa == Isa::avx) {
-    avx::adam_pass<AmsGrad, Scalar>(k, value, grad, m, v, v_max, n, reach);
+    avx::adam_pass<AmsGrad, Scalar>(k, value, grad, m, v, v_max, n);
     return true;
   }
 #endif
