@@ -104,7 +104,13 @@ DESCENT_TARGET_AVX void adam_pass(const Kernel& k, Scalar* value, const Scalar* 
       v_max[i] = vi;
     }
     const Scalar denom = std::sqrt(vi) * bc2 + e;
-    value[i] = value[i] * keep - step * mi / denom;
+    // Separate statements: Clang contracts `a * b - c` within one expression into a multiply-add
+    // of -c (its default -ffp-contract=on), which, lowered without FMA, flips the sign of a NaN
+    // in c; the other passes subtract, so the NaN would differ from theirs (seen at -O0 with the
+    // sanitizers).
+    const Scalar update = step * mi / denom;
+    const Scalar kept = value[i] * keep;
+    value[i] = kept - update;
   }
 }
 
