@@ -130,11 +130,13 @@ __attribute__((target("avx"))) inline void add_g_avx_at(S* const (&w)[K], const 
   }
 }
 
-// Prefetches every stream `ahead` elements on from i, as the library's passes do.
+// Prefetches every stream prefetch_ahead elements on from i, as the library's passes do (on
+// past the end of the arrays too).
 template <int K, class S>
-inline void prefetch_streams(S* const (&w)[K], const S* g, std::size_t i, std::size_t ahead) {
-  descent::detail::prefetch_line(g + i + ahead);
-  for (int j = 0; j < K; ++j) descent::detail::prefetch_line(w[j] + i + ahead);
+inline void prefetch_streams(S* const (&w)[K], const S* g, std::size_t i) {
+  const auto ahead = Eigen::Index(i) + descent::detail::prefetch_ahead<S>;
+  descent::detail::prefetch_line(g + ahead);
+  for (int j = 0; j < K; ++j) descent::detail::prefetch_line(w[j] + ahead);
 }
 
 template <bool Prefetch, int K, class S>
@@ -144,9 +146,8 @@ __attribute__((target("avx"))) void add_g_avx(S* const (&w)[K], const S* g, std:
   add_g(w, g, 0, i);
   if constexpr (Prefetch) {
     // Two vectors (one line) per round, as in the library's AVX pass.
-    const auto ahead = std::size_t(descent::detail::prefetch_ahead<S>);
-    for (; i + ahead + 2 * lanes <= n; i += 2 * lanes) {
-      prefetch_streams(w, g, i, ahead);
+    for (; i + 2 * lanes <= n; i += 2 * lanes) {
+      prefetch_streams(w, g, i);
       add_g_avx_at(w, g, i);
       add_g_avx_at(w, g, i + lanes);
     }
@@ -175,14 +176,10 @@ __attribute__((target("avx512f"))) void add_g_avx512(S* const (&w)[K], const S* 
   constexpr std::size_t lanes = 64 / sizeof(S);
   std::size_t i = aligned_start(w[0], n, 64);
   add_g(w, g, 0, i);
-  if constexpr (Prefetch) {
-    const auto ahead = std::size_t(descent::detail::prefetch_ahead<S>);
-    for (; i + ahead + lanes <= n; i += lanes) {
-      prefetch_streams(w, g, i, ahead);
-      add_g_avx512_at(w, g, i);
-    }
+  for (; i + lanes <= n; i += lanes) {
+    if constexpr (Prefetch) prefetch_streams(w, g, i);
+    add_g_avx512_at(w, g, i);
   }
-  for (; i + lanes <= n; i += lanes) add_g_avx512_at(w, g, i);
   add_g(w, g, i, n);
 }
 #endif

@@ -44,4 +44,10 @@ inline void prefetch_line(const void* p) {
 #endif
 }
 
+/// prefetch_line of element `offset` of every stream.
+template <class... Scalar>
+inline void prefetch_lines(Eigen::Index offset, const Scalar*... streams) {
+  (prefetch_line(streams + offset), ...);
+}
+
 }  // namespace descent::detail

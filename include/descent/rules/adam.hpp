@@ -135,9 +135,7 @@ class Adam {
       const Scalar b1 = beta1, c1 = one_minus_beta1, b2 = beta2, c2 = one_minus_beta2;
       const Scalar step = step_size, bc2 = inv_bias_correction2_sqrt, e = eps, k = keep;
       const auto prefetch = [&](Eigen::Index i) {
-        detail::prefetch_line(value + i);
-        detail::prefetch_line(m + i);
-        detail::prefetch_line(v + i);
+        detail::prefetch_lines(i, value, m, v);
         if constexpr (AmsGrad) detail::prefetch_line(v_max + i);
         if (grad_data != nullptr) detail::prefetch_line(grad_data + i);
       };

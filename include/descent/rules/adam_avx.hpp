@@ -82,10 +82,7 @@ DESCENT_TARGET_AVX void adam_pass(const Kernel& k, Scalar* value, const Scalar* 
   constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
   if constexpr (ahead > 0) {
     for (; i + 2 * L::width <= n; i += 2 * L::width) {
-      prefetch_line(value + i + ahead);
-      prefetch_line(grad + i + ahead);
-      prefetch_line(m + i + ahead);
-      prefetch_line(v + i + ahead);
+      prefetch_lines(i + ahead, value, grad, m, v);
       if constexpr (AmsGrad) prefetch_line(v_max + i + ahead);
       vector_at(i);
       vector_at(i + L::width);

@@ -145,18 +145,11 @@ DESCENT_TARGET_AVX512 void adam_pass(const Kernel& k, Scalar* value, const Scala
   // Full vectors, one cache line each, with a prefetch of every stream prefetch_ahead elements
   // on (core/stream_prefetch.hpp).
   constexpr Eigen::Index ahead = prefetch_ahead<Scalar>;
-  if constexpr (ahead > 0) {
-    for (; i + L::width <= n; i += L::width) {
-      prefetch_line(value + i + ahead);
-      prefetch_line(grad + i + ahead);
-      prefetch_line(m + i + ahead);
-      prefetch_line(v + i + ahead);
-      if constexpr (AmsGrad) prefetch_line(v_max + i + ahead);
-      adam_lanes<AmsGrad>(c, value + i, grad + i, m + i, v + i, AmsGrad ? v_max + i : nullptr,
-                          L::every_lane);
-    }
-  }
   for (; i + L::width <= n; i += L::width) {
+    if constexpr (ahead > 0) {
+      prefetch_lines(i + ahead, value, grad, m, v);
+      if constexpr (AmsGrad) prefetch_line(v_max + i + ahead);
+    }
     adam_lanes<AmsGrad>(c, value + i, grad + i, m + i, v + i, AmsGrad ? v_max + i : nullptr,
                         L::every_lane);
   }
